@@ -1,0 +1,58 @@
+"""Atomic, deterministic writing of artefacts.
+
+Every artefact goes through :func:`atomic_path`: written to a temporary file in
+the same folder, then renamed, so an interrupted build never leaves half a
+file. When the build sets ``CASEBOOK_ARTEFACT_LOG``, each written path is
+appended to that file so the build knows which notebook made which artefact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from casebook.exceptions import CasebookError
+from casebook.paths import relative
+
+ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise CasebookError(f"cannot write {relative(target)}: {exc.strerror}") from exc
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    record_artefact(target)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    # newline="\n": the same bytes on every platform
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def record_artefact(path: Path) -> None:
+    log = os.environ.get(ARTEFACT_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(relative(path) + "\n")
