@@ -2,8 +2,9 @@
 
 Every artefact goes through :func:`atomic_path`: written to a temporary file in
 the same folder, then renamed, so an interrupted build never leaves half a
-file. When the build sets ``CASEBOOK_ARTEFACT_LOG``, each written path is
-appended to that file so the build knows which notebook made which artefact.
+file. When the build sets ``CASEBOOK_ARTEFACT_LOG`` (``CASEBOOK_INPUT_LOG``), each
+written (read) path is appended to that file, so the build knows which notebook
+made which artefact and which files it depends on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from casebook.exceptions import CasebookError
 from casebook.paths import relative
 
 ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
+INPUT_LOG_ENV = "CASEBOOK_INPUT_LOG"
 
 
 @contextlib.contextmanager
@@ -51,8 +53,18 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-def record_artefact(path: Path) -> None:
-    log = os.environ.get(ARTEFACT_LOG_ENV)
+def _log(env: str, path: Path) -> None:
+    log = os.environ.get(env)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(relative(path) + "\n")
+
+
+def record_artefact(path: Path) -> None:
+    """Tell the build (if one is running) that this artefact was written."""
+    _log(ARTEFACT_LOG_ENV, path)
+
+
+def record_input(path: Path) -> None:
+    """Tell the build (if one is running) that this input file was read, so a change to it triggers a rebuild."""
+    _log(INPUT_LOG_ENV, path)

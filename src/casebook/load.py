@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from casebook import paths, rules
 from casebook.exceptions import DataValidationError, Problem
+from casebook.io import record_input
 from casebook.schema import TableSpec, build_specs, describe_check
 
 # The folder of each dataset under data/, and the tables that make it up, in load order.
@@ -34,6 +35,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(name, None, None, "file not found")]
     raw = path.read_bytes()
+    record_input(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

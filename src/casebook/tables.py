@@ -58,3 +58,22 @@ def write_table(df: pd.DataFrame, stem: str, outdir: str | Path = "tables", capt
             raise CasebookError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
         written.append(write_text(target, text))
     return written
+
+
+def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None):
+    """A pandas Styler with a fixed id (so its HTML is the same on every run), index hidden.
+
+    ``highlight`` maps a column name to a CSS background for rows where that boolean column is True;
+    the flag column itself is hidden.
+    """
+    shown = df
+    style = shown.style.set_uuid(uuid).hide(axis="index")
+    if highlight:
+        flags = list(highlight)
+
+        def _row(row):
+            css = next((highlight[f] for f in flags if bool(row[f])), "")
+            return [f"background-color: {css}" if css else "" for _ in row]
+
+        style = style.apply(_row, axis=1).hide(subset=flags, axis="columns")
+    return style.format(na_rep="")
