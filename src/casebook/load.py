@@ -70,6 +70,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.Dat
         return spec.schema.validate(df, lazy=True), []
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
+        uncoerced = set(fc.loc[fc["check"].astype(str).str.startswith("coerce_dtype"), "column"])
         problems, seen = [], set()
         for _, f in fc.iterrows():
             column = f["column"] if isinstance(f["column"], str) else None
@@ -77,6 +78,8 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.Dat
             check = str(f["check"])
             if check.startswith("dtype(") and (column, line) in seen:
                 continue  # the failed coercion already said it
+            if column in uncoerced and not check.startswith("coerce_dtype") and line is None:
+                continue  # range checks on a column that could not be typed only repeat that problem
             seen.add((column, line))
             if check in ("column_in_dataframe", "column_in_schema"):
                 column = str(f["failure_case"])

@@ -96,4 +96,6 @@ def describe_check(check: str, column: str | None, types: dict[str, str], failur
         return f"'{failure}' is not {_TYPE_WORDS.get(types.get(column or '', ''), 'of the right type')}"
     if check in ("multiple_fields_uniqueness", "field_uniqueness") or check.startswith("unique"):
         return f"duplicate key value '{failure}'"
+    if isinstance(failure, float):
+        failure = f"{failure:g}"
     return f"'{failure}' is {check}" if check.startswith(("below", "above")) else f"'{failure}': {check}"
