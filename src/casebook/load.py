@@ -167,6 +167,7 @@ def validate_all() -> dict[str, int]:
     counts, problems = {}, []
     for loader, label in (
         (lambda: {"sources": load_sources()}, ""),
+        (lambda: {"report-structure": load_table(paths.DATA / "report-structure.csv", "", "report-structure")}, ""),
         (lambda: load_dataset("sts-series"), "sts-series/"),
         (lambda: load_dataset("jdm-case"), "jdm-case/"),
     ):
