@@ -18,10 +18,32 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from casebook import build
+    from casebook.load import validate_all
+
+    counts = validate_all()  # bad data fails here, with every problem, before any kernel starts
+    runs = build.read_manifest(args.manifest)
+    if not runs:
+        print("data valid; no notebooks to build")
+        return 0
+    print(f"data valid: {len(counts)} tables, {sum(counts.values())} rows", flush=True)
+    result = build.build(args.manifest, jobs=args.jobs, force=args.force, only=args.only,
+                         echo=lambda line: print(line, flush=True))
+    print(build.main_summary(result))
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="validate every table under data/").set_defaults(func=_validate)
+    b = sub.add_parser("build", help="validate the data, then execute every notebook of the build manifest")
+    b.add_argument("--manifest", help="build manifest (default: notebooks/build.toml)")
+    b.add_argument("--jobs", "-j", type=int, default=None, help="notebooks executed in parallel (default: number of cores)")
+    b.add_argument("--force", action="store_true", help="execute every notebook, even those that are up to date")
+    b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (stem or path)")
+    b.set_defaults(func=_build)
     return parser
 
 

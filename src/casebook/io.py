@@ -4,13 +4,16 @@ Every artefact goes through :func:`atomic_path`: written to a temporary file in
 the same folder, then renamed, so an interrupted build never leaves half a
 file. When the build sets ``CASEBOOK_ARTEFACT_LOG`` (``CASEBOOK_INPUT_LOG``), each
 written (read) path is appended to that file, so the build knows which notebook
-made which artefact and which files it depends on.
+made which artefact and which files it depends on. When it sets
+``CASEBOOK_BACKUP_DIR``, the previous version of each overwritten artefact is
+kept there (a hard link), so a failed notebook's writes can be undone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,7 @@ from casebook.paths import relative
 
 ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
 INPUT_LOG_ENV = "CASEBOOK_INPUT_LOG"
+BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
 
 
 @contextlib.contextmanager
@@ -36,10 +40,26 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
+        _backup(target)
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
     record_artefact(target)
+
+
+def _backup(target: Path) -> None:
+    """Keep the first previous version of ``target`` in the build's backup folder, if one is set."""
+    folder = os.environ.get(BACKUP_DIR_ENV)
+    if not folder or not target.exists():
+        return
+    saved = Path(folder) / relative(target).lstrip("/")
+    if saved.exists():
+        return  # written twice in one run: the first backup is the version to restore
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(target, saved)  # os.replace swaps the name, so the linked inode stays the old bytes
+    except OSError:
+        shutil.copy2(target, saved)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:

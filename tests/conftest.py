@@ -1,0 +1,89 @@
+"""Shared test helpers: temporary project copies, running the build in them, and a sandbox for nbval.
+
+nbval executes the committed notebooks, which write their figures and tables. So that ``make test`` never
+touches the working tree, each nbval kernel starts with ``CASEBOOK_ROOT`` pointing at a throw-away copy of
+the project (same data, same committed artefacts); this process's own ``casebook.paths`` is not affected.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+MAIN = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+COPIED = ("data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
+collect_ignore_glob = ["fixtures/*"]  # fixture notebooks are inputs of the build tests, not nbval references
+
+
+def copy_project(dest: Path, fixtures: bool = False) -> Path:
+    """A copy of the project's data and committed outputs; with ``fixtures``, the fixture notebooks instead."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = MAIN / name
+        if fixtures and name in ("notebooks", "figures", "tables", "provenance.json"):
+            continue
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.tmp"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    if fixtures:
+        shutil.copytree(FIXTURES / "notebooks", dest / "notebooks")
+        shutil.copy2(FIXTURES / "build.toml", dest / "notebooks" / "build.toml")
+    return dest
+
+
+def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """``python -m casebook build ARGS`` in the project copy at ``root`` (the code is the main tree's)."""
+    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    proc = subprocess.run([sys.executable, "-m", "casebook", "build", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
+    """nbval, as ``make test`` runs it, over notebooks of the project copy at ``root``."""
+    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(root),
+           "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"),
+           *map(str, notebooks)]
+    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def fixture_project(tmp_path: Path) -> Path:
+    """A temporary project holding the fixture notebooks and manifest, not yet built."""
+    return copy_project(tmp_path / "project", fixtures=True)
+
+
+_sandbox: Path | None = None
+
+
+def _nbval_sandbox() -> Path:
+    global _sandbox
+    if _sandbox is None:
+        _sandbox = copy_project(Path(tempfile.mkdtemp(prefix="casebook-nbval-")) / "project")
+        atexit.register(shutil.rmtree, _sandbox.parent, True)
+    return _sandbox
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    # nbval starts a notebook's kernel while setting up its first cell; the kernel inherits os.environ.
+    if type(item).__name__ != "NbCellItem" or "CASEBOOK_ROOT" in os.environ:
+        yield
+        return
+    os.environ["CASEBOOK_ROOT"] = str(_nbval_sandbox())
+    try:
+        yield
+    finally:
+        del os.environ["CASEBOOK_ROOT"]
