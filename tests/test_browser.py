@@ -92,7 +92,8 @@ def lab(tmp_path_factory):
     log = home / "server.log"
     cmd = [str(jupyter), "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", "--allow-root",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
-           "--ServerApp.port_retries=0", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+           "--ServerApp.port_retries=0", f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=paths.ROOT,
                                 start_new_session=True)

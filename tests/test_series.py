@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from casebook.tables import show_table
 from casebook import series
 from casebook.exceptions import CasebookError
 from casebook.load import load_dataset
@@ -326,9 +327,9 @@ def test_compare_table1_lists_every_printed_cell(tables):
 
 
 def test_show_table_has_fixed_html_and_no_memory_address(tables):
-    shown = series.show_table(series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})
+    shown = show_table(series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})
     html = shown._repr_html_()
-    assert "T_t1" in html and "#fde3c8" in html and html == series.show_table(
+    assert "T_t1" in html and "#fde3c8" in html and html == show_table(
         series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})._repr_html_()
     text = repr(shown)
     assert "0x" not in text and "NSE/49" in text and series.DIFFERS_FLAG not in text

@@ -1,6 +1,7 @@
 """casebook: rebuild and audit two clinical reports on sodium thiosulfate for calcinosis.
 
-The public API is small; everything else lives in single-purpose modules.
+The public API is small; everything else lives in single-purpose modules, used by name
+(``casebook.build.build``, ``casebook.audit.audit``, ``casebook.series``, ``casebook.case``).
 """
 
 from casebook.exceptions import (
@@ -12,8 +13,10 @@ from casebook.exceptions import (
     Problem,
 )
 from casebook.load import load_claims, load_dataset, load_dictionary, validate_all
+from casebook.synthetic import write_series
 
 __all__ = [
+    "write_series",
     "BuildError",
     "CasebookError",
     "DataValidationError",

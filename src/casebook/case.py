@@ -569,21 +569,9 @@ STEMS = {
 }
 
 
-def show_table(df: pd.DataFrame, uuid: str):
-    """``df`` styled with a fixed id (:func:`casebook.tables.styled`) as an HTML display object.
-
-    A bare Styler's plain-text form carries its memory address, which would differ on every run.
-    """
-    from IPython.display import HTML
-
-    from casebook.tables import styled
-
-    return HTML(styled(df, uuid).to_html())
-
-
 def publish_table(name: str, tables: dict[str, pd.DataFrame], tables_dir: str = "tables"):
     """Build table ``name``, write it as CSV, Markdown and LaTeX under ``tables_dir``, return it for display."""
-    from casebook.tables import write_table
+    from casebook.tables import show_table, write_table
 
     if name not in TABLE_BUILDERS:
         raise CasebookError(f"unknown table {name!r}; known: {', '.join(TABLE_BUILDERS)}")

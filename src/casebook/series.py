@@ -39,7 +39,7 @@ import pandas as pd
 from casebook import paths
 from casebook.exceptions import CasebookError
 from casebook.io import write_text
-from casebook.tables import _latex_escape, styled, to_latex, to_markdown, write_table
+from casebook.tables import write_table
 
 DEFAULT_WEEKS = (4, 12)
 MEASURED, LOST, NOT_RECORDED, PARTLY = "measured", "lost_to_follow_up", "not_recorded", "partly_measured"
@@ -428,15 +428,7 @@ def write_table1(tables: dict[str, pd.DataFrame], outdir: str | Path = "tables",
     stem = stem or ("sts-series-table1" if view == "printed" else "sts-series-table1-corrected")
     df = table1(tables, weeks, view=view)
     caption, notes = table1_caption(tables, view), table1_notes(tables, view)
-    outdir = paths.resolve(outdir)
-    written = write_table(df, stem, outdir, caption=caption, formats=("csv",))
-    md = to_markdown(df, caption) + "\n" + "\n\n".join(notes) + "\n"
-    written.append(write_text(outdir / f"{stem}.md", md))
-    tex = to_latex(df, caption, label=f"tab:{stem}")
-    foot = "\n".join(rf"\par\footnotesize {_latex_escape(n)}" for n in notes)
-    tex = tex.replace(r"\end{tabular}" + "\n", r"\end{tabular}" + "\n" + foot + "\n", 1)
-    written.append(write_text(outdir / f"{stem}.tex", tex))
-    return written
+    return write_table(df, stem, outdir, caption=caption, notes=notes)
 
 
 # ---------------------------------------------------------------------------------------------- doses, injections
@@ -741,24 +733,4 @@ def write_derived_tables(tables: dict[str, pd.DataFrame], outdir: str | Path = "
     ):
         written += write_table(df, stem, outdir, caption=caption)
     return written
-
-
-class StyledTable:
-    """A table for a notebook: the HTML of ``casebook.tables.styled`` (fixed uuid) and, as plain text, the table
-    itself, so that the output holds no memory address (a bare Styler's plain-text form is ``<Styler at 0x...>``)."""
-
-    def __init__(self, df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None):
-        self.df, self.styler = df, styled(df, uuid, highlight)
-        self._hidden = list(highlight or {})
-
-    def _repr_html_(self) -> str:
-        return self.styler.to_html()
-
-    def __repr__(self) -> str:
-        return self.df.drop(columns=self._hidden).to_string(index=False)
-
-
-def show_table(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None) -> StyledTable:
-    """Display ``df`` in a notebook as a styled table with a fixed uuid (see :class:`StyledTable`)."""
-    return StyledTable(df, uuid, highlight)
 

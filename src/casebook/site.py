@@ -52,6 +52,7 @@ _CSS = """
 .casebook-nav table, .prov table { border-collapse: collapse; font-size: 13px; }
 .casebook-nav td, .casebook-nav th, .prov td, .prov th { border: 1px solid #ddd; padding: 2px 6px;
   text-align: left; vertical-align: top; }
+.casebook-nav a { color: #0645ad; text-decoration: underline; }
 code, .sha { font-family: ui-monospace, monospace; font-size: 12px; }
 """
 
@@ -61,8 +62,8 @@ body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; pa
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
 section.artefact { border: 1px solid #ddd; border-radius: 4px; padding: 0.6em 1em; margin: 1em 0; }
 section.artefact h3 { margin: 0.2em 0 0.5em; font-size: 16px; }
-section.artefact img { max-width: 100%; height: auto; border: 1px solid #eee; }
-.data { overflow-x: auto; max-height: 32em; overflow-y: auto; }
+section.artefact img { max-width: 100%; max-height: 36em; width: auto; height: auto; border: 1px solid #eee; }
+.data { overflow-x: auto; max-height: 40em; overflow-y: auto; } .data.care { max-height: none; }
 table.data-table { border-collapse: collapse; font-size: 13px; }
 table.data-table th, table.data-table td { border: 1px solid #ccc; padding: 3px 6px; text-align: left;
   vertical-align: top; }
@@ -204,7 +205,7 @@ def _csv_table_html(text: str, care: bool = False) -> str:
         return "<p>(empty table)</p>"
     header, body = rows[0], rows[1:]
     status_col = header.index("status") if care and "status" in header else None
-    out = ['<div class="data"><table class="data-table"><thead><tr>']
+    out = [f'<div class="data{" care" if care else ""}"><table class="data-table"><thead><tr>']
     out += [f"<th>{e(h)}</th>" for h in header]
     out.append("</tr></thead><tbody>")
     for row in body:
@@ -225,7 +226,7 @@ def _formats_html(a: Artefact, base: str = "") -> str:
 
 def _figure_html(a: Artefact, ctx: _Context) -> str:
     png = next((f for f in a.files if f.endswith(".png")), None)
-    img = f'<img src="{_href(png)}" alt="{e(a.stem)}" loading="lazy">' if png else "<p>(no PNG)</p>"
+    img = f'<img src="{_href(png)}" alt="{e(a.stem)}">' if png else "<p>(no PNG)</p>"
     return (f'<section class="artefact figure" id="{e("figure-" + a.stem)}"><h3>{e(a.stem)}</h3>{img}'
             f"<p>Files: {_formats_html(a)}</p>{_provenance_html(list(a.files), ctx, '')}</section>")
 
@@ -366,7 +367,7 @@ def render_index(ctx: _Context, found: list[Artefact], environment: dict) -> str
         '<h2 id="notebooks">Notebooks</h2>',
         "<table class=\"data-table\"><thead><tr><th>page</th><th>what it shows</th><th>notebook</th></tr></thead><tbody>",
     ]
-    for nb, page in ctx.pages.items():
+    for nb, page in sorted(ctx.pages.items()):
         entry = entries.get(nb)
         title = entry.title if entry else Path(nb).stem
         summary = entry.summary if entry else ""
