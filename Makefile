@@ -20,7 +20,7 @@ export SOURCE_DATE_EPOCH  := 0
 export PYTHONHASHSEED     := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv validate build test lab html bench lock clean
+.PHONY: help venv validate build html test lab bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,14 +36,19 @@ venv: $(STAMP) ## Create .venv from requirements.lock (pinned) and install caseb
 validate: $(STAMP) ## Validate every table under data/ against the data dictionary
 	$(BIN)/casebook validate
 
-build: $(STAMP) ## Validate the data, execute every notebook headless, write figures/ and tables/
+build: $(STAMP) ## Validate the data, execute every notebook headless, write figures/, tables/ and build/site/
 	$(BIN)/casebook build --jobs $(JOBS)
+	$(BIN)/casebook html
+
+html: $(STAMP) ## Write the static HTML bundle build/site/index.html (no server, no network needed)
+	$(BIN)/casebook html
 
 test: $(STAMP) ## Run the whole test suite (unit tests, nbval, artefact and browser checks)
 	$(BIN)/python -m pytest
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00-index.ipynb
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv

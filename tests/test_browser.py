@@ -58,7 +58,7 @@ def _free_port() -> int:
 def _settings(folder: Path) -> None:
     """No virtual scrolling (every cell in the DOM), no news or update check (there is no network)."""
     files = {
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none", "scrollPastEnd": False},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     }
     for rel, content in files.items():
@@ -165,73 +165,75 @@ def _expected(path: Path) -> dict:
             "errors": errors}
 
 
+def _wait(page, notebook: Path, log: Path, what: str, script: str, arg=None) -> None:
+    """Wait until ``script`` is truthy; on timeout, fail naming ``what`` and keep a screenshot of the state."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(script, arg=arg, timeout=RENDER_TIMEOUT)
+    except PlaywrightTimeout:
+        shot = _screenshot(notebook, "-failed")
+        page.screenshot(path=str(shot))
+        pytest.fail(f"{paths.relative(notebook)}: {what} (waited {RENDER_TIMEOUT // 1000} s; "
+                    f"screenshot {paths.relative(shot)})\nserver log:\n{_server_log(log)}")
+
+
+_CELLS = """([n]) => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n"""
+_IMAGES = """([n]) => { const imgs = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output img')];
+                       return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }"""
+_MARKDOWN = """([nCells, nOut]) => {
+    const filled = e => e.textContent.trim().length > 0;
+    const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')];
+    const outs = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="text/markdown"]')];
+    return cells.filter(filled).length >= nCells && outs.length >= nOut && outs.every(filled); }"""
+_KERNEL = """() => document.querySelector('.jp-Dialog') ||
+    [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| *(Idle|Busy)/.test(e.textContent))"""
+_HEIGHT = """() => { const nb = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')
+                    || document.querySelector('.jp-NotebookPanel .jp-Notebook');
+                    return nb ? nb.scrollHeight : 0; }"""
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser):
     base, token, log = lab
-    expected = _expected(notebook)
-    assert not expected["errors"], f"{paths.relative(notebook)} is committed with error output: {expected['errors']}"
     rel = paths.relative(notebook)
+    expected = _expected(notebook)
+    assert not expected["errors"], f"{rel} is committed with error output: {expected['errors']}"
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    console_errors: list[str] = []
-    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    script_errors: list[str] = []
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
     try:
         # A fresh workspace per notebook (?reset): only this notebook is open, whatever was open before.
         page.goto(f"{base}/lab/workspaces/test-{notebook.stem}/tree/{rel}?reset&token={token}",
                   wait_until="domcontentloaded")
-        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+        panel = page.locator(".jp-NotebookPanel")
+        _wait(page, notebook, log, f"the notebook's {expected['cells']} cells did not render", _CELLS, [expected["cells"]])
+        assert panel.count() == 1, f"{rel}: {panel.count()} notebooks open, expected 1"
         cells = panel.locator(".jp-Notebook .jp-Cell")
-        try:
-            page.wait_for_function(
-                "([sel, n]) => document.querySelectorAll(sel).length >= n",
-                arg=[".jp-NotebookPanel .jp-Notebook .jp-Cell", expected["cells"]], timeout=RENDER_TIMEOUT,
-            )
-        except Exception as exc:  # playwright's TimeoutError; keep the message useful
-            page.screenshot(path=str(_screenshot(notebook, "-failed")))
-            pytest.fail(f"{rel}: {cells.count()} of {expected['cells']} cells rendered ({exc.__class__.__name__})\n"
-                        f"server log:\n{_server_log(log)}")
         assert cells.count() == expected["cells"], f"{rel}: {cells.count()} cells shown, {expected['cells']} in the file"
 
-        # Every figure output is an <img> that has loaded (non-zero natural size).
+        # Every figure output is an <img> that has loaded (non-zero natural size); every HTML output is shown.
+        _wait(page, notebook, log, f"{expected['images']} figure(s) expected, not all shown", _IMAGES, [expected["images"]])
         images = panel.locator(".jp-OutputArea-output img")
-        page.wait_for_function(
-            """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
-                               return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }""",
-            arg=[".jp-NotebookPanel .jp-OutputArea-output img", expected["images"]], timeout=RENDER_TIMEOUT,
-        )
         assert images.count() == expected["images"], f"{rel}: {images.count()} figures shown, {expected['images']} in the file"
         html_outputs = panel.locator('.jp-OutputArea-output[data-mime-type="text/html"]')
         assert html_outputs.count() == expected["html"], f"{rel}: {html_outputs.count()} HTML outputs shown, {expected['html']} in the file"
 
-        # Markdown (cells and outputs) is rendered asynchronously: wait until every piece has text.
-        page.wait_for_function(
-            """([nCells, nOut]) => {
-                 const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')];
-                 const outs = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="text/markdown"]')];
-                 const filled = e => e.textContent.trim().length > 0;
-                 return cells.filter(filled).length >= nCells && outs.length >= nOut && outs.every(filled); }""",
-            arg=[expected["md_cells"], expected["markdown"]], timeout=RENDER_TIMEOUT,
-        )
+        # Markdown (cells and outputs) renders asynchronously: wait until every piece has text.
+        _wait(page, notebook, log, "Markdown cells or outputs stayed empty", _MARKDOWN, [expected["md_cells"], expected["markdown"]])
 
-        # Let the kernel come up (the notebook is opened as a user would), then: no error output, no dialog
-        # (e.g. "Kernel error"), no script error.
-        page.wait_for_function(
-            """() => document.querySelector('.jp-Dialog') ||
-                     [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| *(Idle|Busy)/.test(e.textContent))""",
-            timeout=RENDER_TIMEOUT,
-        )
+        # The kernel starts as it would for a reviewer; then: no error output, no dialog (e.g. "Error Starting
+        # Kernel"), no script error.
+        _wait(page, notebook, log, "the kernel never became idle", _KERNEL)
         stderr = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         assert stderr.count() == 0, f"{rel}: {stderr.count()} error output(s): {stderr.first.inner_text()[:500]}"
         dialog = page.locator(".jp-Dialog")
         assert dialog.count() == 0, f"{rel}: JupyterLab shows a dialog: {dialog.first.inner_text()[:500]}"
-        assert not console_errors, f"{rel}: JavaScript errors: {console_errors[:3]}"
+        assert not script_errors, f"{rel}: JavaScript errors: {script_errors[:3]}"
 
         # Screenshot of the whole notebook: grow the viewport to the notebook's height (capped).
-        height = page.evaluate(
-            "() => { const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
-            " || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');"
-            " return nb ? nb.scrollHeight : 0; }"
-        )
-        page.set_viewport_size({"width": 1280, "height": int(min(max(900, height + 200), 12000))})
+        height = page.evaluate(_HEIGHT)
+        page.set_viewport_size({"width": 1280, "height": int(min(max(900, height + 120), 16000))})
         page.wait_for_timeout(300)
         page.screenshot(path=str(_screenshot(notebook)), full_page=True)
     finally:

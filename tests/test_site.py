@@ -157,6 +157,7 @@ def test_each_artefact_has_its_provenance(project):
         assert section is not None, rel
         text = section.get_text(" ")
         assert entry["sha256"] in text and entry["notebook"] in text and entry["parameter_set"] in text, rel
+        assert "pandas 9.9.9-test" in text, rel  # the versions, beside each artefact too
         assert "figures_dir" in text and "data/jdm-case/case.csv" in text and entry["inputs"]["data/jdm-case/case.csv"] in text
     edited = index.find(id="table-demo-sizes").get_text(" ")
     assert "differs from provenance.json" in edited  # demo-sizes.md was changed after the build

@@ -1,4 +1,4 @@
-"""Command line: ``casebook validate`` and ``casebook build`` (also ``python -m casebook``)."""
+"""Command line: ``casebook validate``, ``casebook build`` and ``casebook html`` (also ``python -m casebook``)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _html(args: argparse.Namespace) -> int:
+    from casebook.site import main_html
+
+    return main_html()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +50,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="execute every notebook, even those that are up to date")
     b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (stem or path)")
     b.set_defaults(func=_build)
+    sub.add_parser("html", help="write the static HTML bundle build/site/ (opens with no server, no network)").set_defaults(func=_html)
     return parser
 
 

@@ -23,7 +23,7 @@ import io
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -146,6 +146,7 @@ def _page(notebook: str) -> str:
 class _Context:
     prov: dict[str, dict]
     pages: dict[str, str]  # notebook path -> site-relative page
+    environment: dict = field(default_factory=dict)  # software versions of the build (the manifest's)
 
 
 def _file_status(rel: str, entry: dict | None) -> str:
@@ -187,6 +188,7 @@ def _provenance_html(files: list[str], ctx: _Context, base: str, open_: bool = F
         lines.append(f"<tr><th>parameter set</th><td><code>{e(first.get('parameter_set', ''))}</code></td></tr>")
         lines.append(f"<tr><th>parameters</th><td>{_params_html(first.get('parameters') or {})}</td></tr>")
         lines.append(f"<tr><th>data and other inputs</th><td>{_inputs_html(first.get('inputs') or {})}</td></tr>")
+        lines.append(f"<tr><th>software</th><td>{_versions_html(ctx.environment, base)}</td></tr>")
         lines.append("</table>")
     rows = "".join(
         f"<tr><td><code>{e(f)}</code></td><td class=\"sha\">{e((entries[f] or {}).get('sha256', ''))}</td>"
@@ -194,8 +196,17 @@ def _provenance_html(files: list[str], ctx: _Context, base: str, open_: bool = F
         for f in files
     )
     lines.append(f"<table><tr><th>file</th><th>sha256 (provenance.json)</th><th>file on disk</th></tr>{rows}</table>")
-    return (f'<details class="prov"{" open" if open_ else ""}><summary>Provenance</summary>'
+    made_by = f": {e(first.get('notebook', ''))} [{e(first.get('parameter_set', ''))}]" if first else ": not recorded"
+    return (f'<details class="prov"{" open" if open_ else ""}><summary>Provenance{made_by}</summary>'
             + "\n".join(lines) + "</details>")
+
+
+def _versions_html(environment: dict, base: str) -> str:
+    if not environment:
+        return "not recorded"
+    short = ", ".join(f"{e(k)} {e(v)}" for k, v in sorted(environment.items()) if k != "requirements.lock")
+    return f'{short} (<a href="{_href(base + "index.html#environment")}">environment</a>)'
+
 
 
 def _csv_table_html(text: str, care: bool = False) -> str:
@@ -284,6 +295,7 @@ def _notebook_header(notebook: str, ctx: _Context) -> str:
                    f"<tr><th>parameter set</th><td><code>{e(entry.get('parameter_set', ''))}</code></td></tr>"
                    f"<tr><th>parameters</th><td>{_params_html(entry.get('parameters') or {})}</td></tr>"
                    f"<tr><th>data and other inputs</th><td>{_inputs_html(entry.get('inputs') or {})}</td></tr>"
+                   f"<tr><th>software</th><td>{_versions_html(ctx.environment, _rel_to_root(notebook))}</td></tr>"
                    "</table>")
     else:
         out.append('<p class="warn">No provenance recorded for this notebook (run <code>make build</code>).</p>')
@@ -405,7 +417,8 @@ def build_site(out_dir: str | Path | None = None) -> Path:
     out = paths.resolve(out_dir or SITE_DIR)
     doc = _read_provenance()
     nbs = site_notebooks()
-    ctx = _Context(prov=_provenance_by_artefact(doc), pages={nb: _page(nb) for nb in nbs})
+    ctx = _Context(prov=_provenance_by_artefact(doc), pages={nb: _page(nb) for nb in nbs},
+                   environment=doc.get("environment", {}))
     written: set[Path] = set()
 
     def put(rel: str, data: str | bytes) -> None:

@@ -88,7 +88,7 @@ def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None)
             return [f"background-color: {css}" if css else "" for _ in row]
 
         style = style.apply(_row, axis=1).hide(subset=flags, axis="columns")
-    return style.format(na_rep="")
+    return style.format(na_rep="", escape="html")  # data never becomes markup
 
 
 class StyledTable:
