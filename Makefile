@@ -50,6 +50,9 @@ lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebo
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
+bench: $(STAMP) ## Time the build against the plain-Python floor (temporary copies; ~13 min); writes build/bench.json
+	$(BIN)/python benchmarks/bench.py
+
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
 	build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check 'setuptools==84.2.1' '.[dev]'

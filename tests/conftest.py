@@ -20,7 +20,7 @@ import pytest
 MAIN = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COPIED = ("data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
-collect_ignore_glob = ["fixtures/*"]  # fixture notebooks are inputs of the build tests, not nbval references
+collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not nbval references
 
 
 def copy_project(dest: Path, fixtures: bool = False) -> Path:

@@ -20,8 +20,10 @@ from __future__ import annotations
 import ast
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
+import signal
 import sys
 import time
 import tomllib
@@ -33,7 +35,12 @@ from pathlib import Path
 from casebook import paths, provenance
 from casebook.exceptions import BuildError, NotebookExecutionError, ParameterError
 from casebook.hashing import package_hashes, sha256_file, sha256_json, source_hash
-from casebook.io import ARTEFACT_LOG_ENV, BACKUP_DIR_ENV, INPUT_LOG_ENV, atomic_path
+from casebook.io import ARTEFACT_LOG_ENV, BACKUP_DIR_ENV, INPUT_LOG_ENV, TEMP_LOG_ENV, atomic_path
+
+# jsonschema (under nbformat, hence papermill) imports the optional rfc3987_syntax, which compiles a Lark
+# grammar at import: 1.3 s in every process that reads a notebook, for an "iri" format no notebook schema
+# uses. Marking it absent makes jsonschema skip that one checker (measured: import papermill 2.0 s -> 0.7 s).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 DEFAULT_SET = "default"
 KERNEL_NAME = "python3"
@@ -125,29 +132,62 @@ def read_manifest(path: str | os.PathLike | None = None) -> list[Run]:
     return runs
 
 
-def _read_notebook(rel: str):
-    import nbformat
-
+def _read_notebook(rel: str) -> dict:
+    """The notebook as plain JSON (nbformat and papermill are not needed to hash it or read its parameters)."""
     path = paths.resolve(rel)
     if not path.is_file():
         raise BuildError(f"{rel}: notebook listed in the build manifest does not exist")
-    return nbformat.read(path, as_version=4)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{rel}: not a readable notebook: {exc}") from exc
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise BuildError(f"{rel}: not a notebook (no list of cells)")
+    return nb
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _parameters_cells(nb: dict) -> list[int]:
+    return [i for i, c in enumerate(nb["cells"]) if "parameters" in c.get("metadata", {}).get("tags", [])]
+
+
+_ANNOTATIONS: dict[tuple[str, str], str] = {}  # (notebook, parameter) -> annotation, filled by the parser
 
 
 def declared_parameters(rel: str) -> dict:
-    """The parameters the notebook's single ``parameters`` cell declares, with their default values."""
-    from papermill import inspect_notebook
+    """The parameters the notebook's single ``parameters`` cell declares, with their default values.
 
+    The cell is parsed (never executed): ``name: type = literal`` or ``name = literal``; a default that is
+    not a plain literal is kept as its source text (the notebook tests report it).
+    """
     nb = _read_notebook(rel)
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    tagged = _parameters_cells(nb)
     if len(tagged) != 1:
         raise BuildError(f"{rel}: needs exactly one cell tagged 'parameters', found {len(tagged)}")
+    try:
+        tree = ast.parse(_source(nb["cells"][tagged[0]]))
+    except SyntaxError as exc:
+        raise BuildError(f"{rel}: the parameters cell is not valid Python (line {exc.lineno}): {exc.msg}") from exc
     out = {}
-    for name, info in inspect_notebook(str(paths.resolve(rel))).items():
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            targets, value = [node.target], node.value
+            if isinstance(node.annotation, ast.Name):
+                _ANNOTATIONS[(rel, node.target.id)] = node.annotation.id
+        elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+            targets, value = node.targets, node.value
+        else:
+            continue
         try:
-            out[name] = ast.literal_eval(info["default"])
-        except (ValueError, SyntaxError):
-            out[name] = info["default"]  # not a plain literal; the notebook tests report it
+            default = ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError):
+            default = ast.unparse(value)
+        for target in targets:
+            out[target.id] = default
     return out
 
 
@@ -161,6 +201,18 @@ def parameters_for(run: Run) -> tuple[dict, dict]:
             f"{run.notebook} accepts: {', '.join(sorted(declared))}"
         )
     injected = dict(run.overrides)
+    if injected:
+        # The same check the notebook's check-parameters cell makes, done here so that a wrongly typed
+        # value in the manifest fails before any kernel starts.
+        from casebook.params import check_parameters
+
+        annotations = {n: _ANNOTATIONS[(run.notebook, n)] for n in declared if (run.notebook, n) in _ANNOTATIONS}
+        effective = {**declared, **injected}
+        try:
+            if annotations:
+                check_parameters({"__annotations__": annotations, **{n: effective[n] for n in annotations}})
+        except ParameterError as exc:
+            raise ParameterError(f"{run.label}: {exc}") from None
     if run.set_name != DEFAULT_SET:
         # Other sets must never overwrite the committed artefacts.
         outdir = f"build/runs/{run.stem}/{run.set_name}"
@@ -191,7 +243,7 @@ def run_key(run: Run, injected: dict) -> dict[str, str]:
 def _load_record(run: Run) -> dict | None:
     try:
         return json.loads(_cache_path(run).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):  # missing, unreadable or corrupt: execute again
         return None
 
 
@@ -225,35 +277,101 @@ def kernel_env(workdir: Path) -> dict[str, str]:
     env["CASEBOOK_ROOT"] = str(paths.ROOT)
     env[ARTEFACT_LOG_ENV] = str(workdir / "artefacts.log")
     env[INPUT_LOG_ENV] = str(workdir / "inputs.log")
+    env[TEMP_LOG_ENV] = str(workdir / "temporary.log")
     env[BACKUP_DIR_ENV] = str(workdir / "backup")
     return env
 
 
-def execute(notebook: str, output: str, parameters: dict | None, env: dict[str, str]) -> dict:
-    """Execute one notebook with papermill (runs in a worker process; the kernel inherits ``env``).
+# A worker keeps one kernel started ahead of need, so a run does not wait for the kernel to boot (about
+# 0.6 s) and the previous kernel is killed rather than asked to shut down (0.2-0.5 s). Each kernel gets its
+# own folder under build/tmp/ for its logs, fixed when it starts; the run it serves reports that folder.
+_ready: tuple | None = None  # (kernel manager, workdir) of this worker's waiting kernel
+_count = 0
 
-    Returns ``{"ok": True}`` or a description of the failure; never raises for a notebook error.
-    """
-    start = time.monotonic()
-    os.environ.update(env)
-    # The kernel inherits this process's stderr: keep its chatter in the run's log, not on the terminal.
-    log = os.open(Path(env[ARTEFACT_LOG_ENV]).with_name("kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+def _worker_init(scratch: str) -> None:
+    """Pool initializer: the main process handles Ctrl-C (and stops workers and kernels itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import papermill  # noqa: F401 - imported once per worker, before the first run needs it
+
+    # When the pool shuts down, the waiting kernel goes with its worker (multiprocessing runs finalizers at exit).
+    multiprocessing.util.Finalize(None, _stop_ready, exitpriority=10)
+    _prestart(Path(scratch))
+
+
+def _stop_ready() -> None:
+    global _ready
+    if _ready is not None:
+        _stop(_ready[0])
+        _ready = None
+
+
+def _prestart(scratch: Path) -> None:
+    global _ready, _count
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    _count += 1
+    workdir = scratch / f"kernel-{os.getpid()}-{_count}"
+    workdir.mkdir(parents=True)
+    env = kernel_env(workdir)
+    for var in STATE_DIRS:
+        Path(env[var]).mkdir(parents=True, exist_ok=True)
+    # The kernel inherits this process's stderr: keep its chatter in its log, not on the terminal.
+    log = os.open(workdir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     os.close(log)
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(env={**os.environ, **env}, cwd=str(paths.NOTEBOOKS))
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:
+        (workdir / "kernel.pid").write_text(f"{pid}\n", encoding="ascii")
+    _ready = (km, workdir)
+
+
+def _stop(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)  # every output is collected; nothing is left to flush
+    except Exception:  # noqa: BLE001 - already dead
+        pass
+
+
+def execute(notebook: str, parameters: dict | None, scratch: str) -> dict:
+    """Execute one notebook with papermill in this worker's waiting kernel (runs in a worker process).
+
+    Returns ``{"ok": True, "workdir": ...}`` or a description of the failure; never raises for a notebook
+    error. ``workdir`` holds the executed notebook and the logs of what the kernel read and wrote.
+    """
+    global _ready
+    start = time.monotonic()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    for var in STATE_DIRS:
-        Path(env[var]).mkdir(parents=True, exist_ok=True)
+    if _ready is None:
+        _prestart(Path(scratch))
+    km, workdir = _ready
+    _ready = None
+    (workdir / "notebook").write_text(notebook + "\n", encoding="utf-8")
+    output = workdir / "executed.ipynb"
+    outcome = {"ok": True, "workdir": str(workdir)}
+    started: list[int] = []  # index of each cell as it starts: where a dying kernel was
+
+    def on_cell_start(cell=None, cell_index=None, **_):
+        started.append(cell_index)
+
     try:
         papermill.execute_notebook(
             str(paths.resolve(notebook)),
-            output,
+            str(output),
             parameters=parameters or None,  # None: the default set injects no cell
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             request_save_on_cell_execute=False,
             cwd=str(paths.resolve(notebook).parent),
+            km=km,
+            on_cell_start=on_cell_start,
         )
     except PapermillExecutionError as exc:
         # Papermill counts the injected cell (right after the parameters cell); the author needs the
@@ -261,15 +379,27 @@ def execute(notebook: str, output: str, parameters: dict | None, env: dict[str, 
         cell = exc.cell_index + 1
         if parameters and exc.cell_index > _parameters_index(notebook) + 1:
             cell -= 1
-        return {"ok": False, "cell": cell, "ename": exc.ename, "evalue": exc.evalue, "seconds": time.monotonic() - start}
+        outcome = {"ok": False, "workdir": str(workdir), "cell": cell, "ename": exc.ename, "evalue": exc.evalue}
     except Exception as exc:  # kernel died, no such kernel, unreadable notebook, ...
-        return {"ok": False, "cell": None, "ename": type(exc).__name__, "evalue": str(exc), "seconds": time.monotonic() - start}
-    return {"ok": True, "seconds": time.monotonic() - start}
+        cell = None
+        if started:
+            cell = started[-1] + 1
+            if parameters and started[-1] > _parameters_index(notebook) + 1:
+                cell -= 1
+        outcome = {"ok": False, "workdir": str(workdir), "cell": cell, "ename": type(exc).__name__,
+                   "evalue": str(exc)}
+    finally:
+        _stop(km)
+        try:
+            _prestart(Path(scratch))  # boots while the main process records this run
+        except Exception:  # noqa: BLE001 - the next run starts its own
+            _ready = None
+    outcome["seconds"] = time.monotonic() - start
+    return outcome
 
 
 def _parameters_index(rel: str) -> int:
-    nb = _read_notebook(rel)
-    return next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    return _parameters_cells(_read_notebook(rel))[0]
 
 
 # --- bookkeeping (main process) ------------------------------------------------------------------------------
@@ -295,6 +425,8 @@ def _write_notebook(src: Path, target: Path) -> str:
 
 def _undo(workdir: Path) -> list[str]:
     """Put back every artefact a failed run overwrote and delete those it created; return what was touched."""
+    for rel in _read_log(workdir / "temporary.log"):
+        paths.resolve(rel).unlink(missing_ok=True)  # a kernel killed mid-write leaves its temporary file
     backup = workdir / "backup"
     saved = {p.relative_to(backup).as_posix() for p in backup.rglob("*") if p.is_file()} if backup.is_dir() else set()
     touched = sorted(set(_read_log(workdir / "artefacts.log")) | saved)
@@ -332,18 +464,35 @@ def _finish(run: Run, key: dict[str, str], effective: dict, workdir: Path) -> di
 
 
 def _failure_message(run: Run, result: dict) -> str:
+    suffix = "" if run.set_name == DEFAULT_SET else f" (parameter set '{run.set_name}')"
+    if result["ename"] in ("DeadKernelError", "BrokenProcessPool"):
+        where = f" in cell {result['cell']}" if result.get("cell") else ""
+        return (f"{run.notebook}{suffix}: the kernel died{where} (killed, or out of memory); "
+                "nothing it wrote was kept")
     where = f"cell {result['cell']} raised" if result.get("cell") else "failed with"
     first_line = (result.get("evalue") or "").strip().splitlines()
     what = f"{result['ename']}: {first_line[0]}" if first_line else result["ename"]
-    suffix = "" if run.set_name == DEFAULT_SET else f" (parameter set '{run.set_name}')"
     return f"{run.notebook}{suffix}: {where} {what}"
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: workers start clean (no copied threads or state) but fast, from one preloaded server.
+def _pool(jobs: int, scratch: Path) -> ProcessPoolExecutor:
+    # forkserver: workers start clean (no copied threads or state) but fast, from one server that has
+    # already imported the build and papermill.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["casebook.build"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    ctx.set_forkserver_preload(["casebook.build", "papermill"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(str(scratch),))
+
+
+def _scratch() -> Path:
+    scratch = paths.BUILD / "tmp"
+    try:
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot write the build's scratch folder {paths.relative(scratch)}: {exc.strerror}") from exc
+    for leftover in scratch.iterdir():  # rmtree could not remove it
+        raise BuildError(f"cannot clear {paths.relative(leftover)}")
+    return scratch
 
 
 def build(
@@ -367,6 +516,26 @@ def build(
     records: dict[Run, dict] = {}
     messages: list[str] = []
     plans = []
+    workers: list[ProcessPoolExecutor] = []  # one pool for every wave, started when something must execute
+    try:
+        _plan_and_execute(runs, params, force, jobs, echo, result, records, messages, plans, workers)
+    except KeyboardInterrupt:
+        # Runs that finished are recorded; the manifest must describe exactly what is on disk now.
+        _update_provenance(listed, plans, records, BuildResult(executed=result.executed))
+        raise
+    finally:
+        for pool in workers:
+            pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(paths.BUILD / "tmp", ignore_errors=True)
+    if not result.executed and not result.failed:
+        echo(f"nothing to execute: all {len(runs)} notebook run(s) are up to date")
+    _update_provenance(listed, plans, records, result)
+    if result.failed:
+        raise NotebookExecutionError("\n".join(messages))
+    return result
+
+
+def _plan_and_execute(runs, params, force, jobs, echo, result, records, messages, plans, workers) -> None:
     for wave in _waves(runs):
         todo = []
         for run in wave:
@@ -387,15 +556,13 @@ def build(
                 records[run] = _load_record(run)
                 result.skipped.append(run.label)
         if todo:
-            n = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+            if not workers:
+                # Sized for the largest wave still to come; workers start (and boot a kernel) right away.
+                n = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
+                workers.append(_pool(n, _scratch()))
+            n = max(1, min(workers[0]._max_workers, len(todo)))
             echo(f"executing {len(todo)} notebook run(s) with {n} job(s)")
-            messages += _execute_all(todo, n, records, result, echo)
-    if not result.executed and not result.failed:
-        echo(f"nothing to execute: all {len(runs)} notebook run(s) are up to date")
-    _update_provenance(listed, plans, records, result)
-    if result.failed:
-        raise NotebookExecutionError("\n".join(messages))
-    return result
+            messages += _execute_all(todo, workers[0], records, result, echo)
 
 
 def _waves(runs: list[Run]) -> list[list[Run]]:
@@ -411,48 +578,67 @@ def _waves(runs: list[Run]) -> list[list[Run]]:
     return waves
 
 
-def _execute_all(todo, jobs: int, records: dict, result: BuildResult, echo) -> list[str]:
+def _execute_all(todo, pool: ProcessPoolExecutor, records: dict, result: BuildResult, echo) -> list[str]:
     scratch = paths.BUILD / "tmp"
     messages = []
     pending: dict[Future, tuple] = {}
-    pool = _pool(jobs)
     try:
         for run, injected, effective, key in todo:
-            workdir = scratch / run.slug
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir(parents=True)
-            future = pool.submit(execute, run.notebook, str(workdir / "executed.ipynb"), injected, kernel_env(workdir))
-            pending[future] = (run, effective, key, workdir)
+            future = pool.submit(execute, run.notebook, injected, str(scratch))
+            pending[future] = (run, effective, key)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                run, effective, key, workdir = pending.pop(future)
+                run, effective, key = pending.pop(future)
                 count = f"[{len(todo) - len(pending)}/{len(todo)}]"
-                outcome = future.result()
-                seconds = outcome["seconds"]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - the worker process itself died
+                    outcome = {"ok": False, "workdir": None, "cell": None, "ename": type(exc).__name__,
+                               "evalue": str(exc), "seconds": 0.0}
+                workdir = Path(outcome["workdir"]) if outcome.get("workdir") else None
                 if outcome["ok"]:
                     records[run] = _finish(run, key, effective, workdir)
                     result.executed.append(run.label)
-                    echo(f"  {count} done   {run.label} in {seconds:.1f} s")
+                    echo(f"  {count} done   {run.label} in {outcome['seconds']:.1f} s")
                 else:
-                    _undo(workdir)
                     kept = paths.BUILD / "failed" / f"{run.slug}.ipynb"
-                    if (workdir / "executed.ipynb").is_file():
-                        _write_notebook(workdir / "executed.ipynb", kept)
+                    if workdir is not None:
+                        _undo(workdir)
+                        if (workdir / "executed.ipynb").is_file():
+                            _write_notebook(workdir / "executed.ipynb", kept)
                     message = _failure_message(run, outcome)
-                    messages.append(f"{message}\n  executed notebook kept in {paths.relative(kept)}")
+                    if kept.is_file():
+                        message += f"\n  executed notebook kept in {paths.relative(kept)}"
+                    messages.append(message)
                     result.failed.append(run.label)
-                    echo(f"  {count} FAILED {run.label} after {seconds:.1f} s")
-                shutil.rmtree(workdir, ignore_errors=True)
+                    echo(f"  {count} FAILED {run.label} after {outcome['seconds']:.1f} s")
+                if workdir is not None:
+                    shutil.rmtree(workdir, ignore_errors=True)
     except BaseException:
-        # Interrupted: the runs still in flight must not leave half-updated artefacts behind.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for run, _effective, _key, workdir in pending.values():
+        # Interrupted: stop every kernel and worker now, then undo whatever the unfinished runs wrote.
+        _kill_workers(pool, scratch)
+        for workdir in sorted(scratch.glob("kernel-*")):
             _undo(workdir)
             shutil.rmtree(workdir, ignore_errors=True)
         raise
-    pool.shutdown()
     return messages
+
+
+def _kill_workers(pool: ProcessPoolExecutor, scratch: Path) -> None:
+    """SIGKILL every kernel the workers started (they run in their own sessions), then the workers."""
+    for pidfile in scratch.glob("kernel-*/kernel.pid"):
+        try:
+            os.kill(int(pidfile.read_text(encoding="ascii")), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+            proc.join(5)
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _update_provenance(listed: set[str], plans, records: dict, result: BuildResult) -> None:

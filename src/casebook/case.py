@@ -235,28 +235,27 @@ def _enzymes(tables) -> Criterion:
                      note=note)
 
 
-def _emg(tables) -> Criterion:
+def _investigation_criterion(tables, index: int, kind: str, test: str, positive: str, absent: str) -> Criterion:
+    """A criterion met by an investigation of ``kind`` whose test matches ``test`` and result matches ``positive``."""
     inv = tables["investigations"]
-    emg = inv[(inv["kind"] == "electrophysiology") & inv["test"].str.lower().str.contains("electromyograph")]
-    n, name = CRITERIA[2]
-    if emg.empty:
-        return Criterion(n, name, NOT_DOCUMENTED, "no electromyography recorded", ())
-    myopathic = emg[emg["result"].str.lower().str.contains("myopathic")]
-    if myopathic.empty:
-        return Criterion(n, name, NOT_MET, "; ".join(emg["result"]), tuple(emg["investigation_id"]))
-    return Criterion(n, name, MET, "; ".join(myopathic["result"]), tuple(myopathic["investigation_id"]))
+    rows = inv[(inv["kind"] == kind) & inv["test"].str.lower().str.contains(test)]
+    n, name = CRITERIA[index]
+    if rows.empty:
+        return Criterion(n, name, NOT_DOCUMENTED, absent, ())
+    hits = rows[rows["result"].str.lower().str.contains(positive)]
+    if hits.empty:
+        return Criterion(n, name, NOT_MET, "; ".join(rows["result"]), tuple(rows["investigation_id"]))
+    return Criterion(n, name, MET, "; ".join(hits["result"]), tuple(hits["investigation_id"]))
+
+
+def _emg(tables) -> Criterion:
+    return _investigation_criterion(tables, 2, "electrophysiology", "electromyograph", "myopathic",
+                                    "no electromyography recorded")
 
 
 def _biopsy(tables) -> Criterion:
-    inv = tables["investigations"]
-    bx = inv[(inv["kind"] == "histology") & inv["test"].str.lower().str.contains("biopsy")]
-    n, name = CRITERIA[3]
-    if bx.empty:
-        return Criterion(n, name, NOT_DOCUMENTED, "no muscle biopsy recorded", ())
-    typical = bx[bx["result"].str.lower().str.contains("inflammat|necrosis|perifascicular|myositis")]
-    if typical.empty:
-        return Criterion(n, name, NOT_MET, "; ".join(bx["result"]), tuple(bx["investigation_id"]))
-    return Criterion(n, name, MET, "; ".join(typical["result"]), tuple(typical["investigation_id"]))
+    return _investigation_criterion(tables, 3, "histology", "biopsy", "inflammat|necrosis|perifascicular|myositis",
+                                    "no muscle biopsy recorded")
 
 
 def _rash(tables) -> Criterion:

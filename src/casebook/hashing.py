@@ -15,10 +15,10 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: str | os.PathLike) -> str | None:
-    """The file's sha256, or None if it does not exist."""
+    """The file's sha256, or None if it does not exist (or a file stands where a folder of its path should be)."""
     try:
         return sha256_bytes(Path(path).read_bytes())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
 
 

@@ -24,12 +24,16 @@ from casebook.paths import relative
 ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
 INPUT_LOG_ENV = "CASEBOOK_INPUT_LOG"
 BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
+TEMP_LOG_ENV = "CASEBOOK_TEMP_LOG"  # temporary files, logged before writing, so a killed run's are removed
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
     target = Path(path)
+    blocking = next((p for p in (target.parent, *target.parent.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise CasebookError(f"cannot write {relative(target)}: {relative(blocking)} is a file, not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -37,6 +41,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise CasebookError(f"cannot write {relative(target)}: {exc.strerror}") from exc
     os.close(fd)
     tmp_path = Path(tmp)
+    _log(TEMP_LOG_ENV, tmp_path)
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
