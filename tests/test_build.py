@@ -188,3 +188,18 @@ def test_fixture_notebooks_are_current():
         sys.path.remove(str(FIXTURES))
     for name, nb in make_fixtures.FIXTURES.items():
         assert nbformat.reads((FIXTURES / "notebooks" / f"{name}.ipynb").read_text(), as_version=4) == nb, name
+
+
+@pytest.mark.slow
+def test_after_follows_upstream_artefact_names_not_their_bytes(fixture_project: Path):
+    """A notebook run `after` another re-executes when the other's artefacts appear or vanish, not when a data
+    value it never reads changes the other's output bytes."""
+    root = fixture_project
+    (root / "notebooks" / "build.toml").write_text(
+        '[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n\n'
+        '[[notebook]]\npath = "notebooks/fixture-jdm.ipynb"\nafter = ["notebooks/fixture-sts.ipynb"]\n')
+    run_build(root)
+    _edit_measurement(root, "L1,4,measured,0,", "L1,4,measured,1,")
+    rebuilt = run_build(root)
+    assert "fixture-sts.ipynb [default] in" in rebuilt.stdout, rebuilt.stdout
+    assert "fixture-jdm.ipynb [default] in" not in rebuilt.stdout, rebuilt.stdout

@@ -545,8 +545,14 @@ def _plan_and_execute(runs, params, force, jobs, echo, result, records, messages
                 continue
             injected, effective = params[run]
             key = run_key(run, injected)
-            if run.after:  # upstream artefacts are inputs that casebook.load does not see
-                key["upstream artefacts"] = sha256_json([records.get(r, {}).get("artefacts") for r in runs if r.notebook in run.after])
+            if run.after:
+                # What a downstream notebook (the index) reads of its upstream ones, beyond the data files that
+                # casebook.load logs: which artefacts exist and the notebooks' own text, not the artefacts' bytes,
+                # so a changed data value re-executes only the notebooks that read it.
+                key["upstream artefacts"] = sha256_json([
+                    (sorted(records.get(r, {}).get("artefacts", {})), records.get(r, {}).get("key", {}).get("source cells"))
+                    for r in runs if r.notebook in run.after
+                ])
             plans.append((run, injected, effective, key))
             reason = "--force" if force else stale_reason(run, key, _load_record(run))
             if reason:
