@@ -52,6 +52,8 @@ def test_lab_values_print_as_in_the_report(data):
         assert f"{shown.loc[row, 'Value']} {shown.loc[row, 'Unit']}" in printed[row]
     assert shown.loc["I01", "Upper reference limit"] == "7.3" and shown.loc["I01", "Multiple of ULN"] == "1.51"
     assert shown.loc["I02", "Value"] == ""  # missing stays empty, never 'nan' or 0
+    # the report prints the limit once; the table says which value carries it over
+    assert (shown.loc["I01", "Limit"], shown.loc["I08", "Limit"], shown.loc["I02", "Limit"]) == ("printed", "assumed", "")
 
 
 def test_muscle_scores_percent_of_maximum(data):

@@ -114,6 +114,7 @@ def lab_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "Value": lab["value"].astype("float64"),
             "Unit": lab["unit"],
             "Upper reference limit": lab["upper_limit"].astype("float64"),
+            "Limit": lab["upper_limit_source"],
             "Multiple of ULN": [uln_multiple(v, u) for v, u in zip(lab["value"], lab["upper_limit"])],
             "When measured": lab["timepoint"],
             DATA_ROW: lab["investigation_id"],

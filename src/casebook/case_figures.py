@@ -135,6 +135,11 @@ def _timepoint_label(tp: str) -> str:
     return tp[:1].upper() + tp[1:]
 
 
+# A limit the report prints beside this value is dashed; one carried over from another value is dotted.
+_LIMIT_STYLE = {"printed": (0, (3, 2)), "assumed": (0, (1, 1.5))}
+_LIMIT_LABEL = {"printed": "printed", "assumed": "assumed, printed once"}
+
+
 def aldolase_figure(labs: pd.DataFrame, analyte: str = "Aldolase"):
     """Each measurement of ``analyte`` as a bar, with its upper reference limit as a dashed segment."""
     rows = labs[(labs["Analyte"] == analyte) & labs["Value"].notna()].reset_index(drop=True)
@@ -144,22 +149,23 @@ def aldolase_figure(labs: pd.DataFrame, analyte: str = "Aldolase"):
     top = max([*rows["Value"], *rows["Upper reference limit"].fillna(0)], default=1)
     for i, r in rows.iterrows():
         if pd.notna(r["Upper reference limit"]):
-            ax.plot([i - 0.42, i + 0.42], [r["Upper reference limit"]] * 2, color="black", lw=1.1, ls=(0, (3, 2)),
-                    zorder=3, gid=f"uln-{r[cs.DATA_ROW]}")
+            ax.plot([i - 0.42, i + 0.42], [r["Upper reference limit"]] * 2, color="black", lw=1.1,
+                    ls=_LIMIT_STYLE[r["Limit"]], zorder=3, gid=f"uln-{r[cs.DATA_ROW]}")
         text = f"{r['Value']:.{cs.LAB_DECIMALS}f} {r['Unit']}"
         if pd.notna(r["Multiple of ULN"]):
             text += f"\n{r['Multiple of ULN']:.2f} × ULN"
         ax.text(i, r["Value"] + top * 0.03, text, ha="center", va="bottom", fontsize=6.5)
     ax.set_xticks(x, [textwrap.fill(_timepoint_label(t), 16) for t in rows["When measured"]])
     ax.set_xlim(-0.6, len(rows) - 0.4)
-    ax.set_ylim(0, top * 1.35)
+    ax.set_ylim(0, top * 1.7)  # room for the legend above the value labels
     units = rows["Unit"].dropna().unique()
     ax.set_ylabel(f"{analyte} ({units[0]})" if len(units) == 1 else analyte)
     limits = rows["Upper reference limit"].dropna().unique()
-    uln = f"upper reference limit ({limits[0]:.{cs.LAB_DECIMALS}f} {units[0]})" if len(limits) == 1 and len(units) == 1 \
-        else "upper reference limit"
-    ax.legend(handles=[Line2D([], [], color="black", lw=1.1, ls=(0, (3, 2)), label=uln)], loc="upper left",
-              frameon=False)
+    uln = f"upper limit ({limits[0]:.{cs.LAB_DECIMALS}f} {units[0]})" if len(limits) == 1 and len(units) == 1 \
+        else "upper limit"
+    shown = [k for k in _LIMIT_STYLE if k in set(rows["Limit"].dropna())]
+    ax.legend(handles=[Line2D([], [], color="black", lw=1.1, ls=_LIMIT_STYLE[k], label=f"{uln}: {_LIMIT_LABEL[k]}")
+                       for k in shown], loc="upper left", frameon=False)
     ax.set_xlabel("Measurement, in order (interval not reported)")
     return fig
 

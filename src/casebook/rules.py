@@ -59,6 +59,9 @@ def _case_rules(t: dict[str, pd.DataFrame], f: dict[str, str]) -> list[Problem]:
     for i, r in t["investigations"].iterrows():
         if pd.notna(r["value"]) and pd.isna(r["unit"]):
             out.append(Problem(f["investigations"], _line(i), "unit", "a value is given without its unit"))
+        if pd.notna(r["upper_limit"]) != pd.notna(r["upper_limit_source"]):
+            out.append(Problem(f["investigations"], _line(i), "upper_limit_source",
+                               "say whether the upper limit was printed or assumed, exactly when a limit is given"))
     return out
 
 
