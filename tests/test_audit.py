@@ -319,3 +319,11 @@ def test_an_impossible_mean_is_inconsistent_even_if_transcribed(data, monkeypatc
 def test_not_derivable(data):
     res = audit.check_claim(_claim(printed="up to 72%", rule="not_derivable", function=None), data)
     assert res.verdict == "not derivable"
+
+
+def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
+    from casebook.load import load_claims
+
+    claims = load_claims()
+    assert audit.missing_lesion_scenarios_from_register(data, claims).equals(
+        audit.missing_lesion_scenarios(data, 8, 21, "67%", "90%", "50%", "80%"))

@@ -7,7 +7,6 @@ nbval itself runs over notebooks/*.ipynb from the pytest configuration in pyproj
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import shutil
@@ -20,10 +19,12 @@ from conftest import MAIN, copy_project, run_build, run_nbval
 
 PROJECT_NOTEBOOKS = sorted({r.notebook for r in build.read_manifest(MAIN / "notebooks" / "build.toml")})
 SERIES_NOTEBOOK = "notebooks/02-sts-series-intralesional-thiosulfate.ipynb"
-needs_project = pytest.mark.skipif(
-    not PROJECT_NOTEBOOKS or not (MAIN / "provenance.json").is_file(),
-    reason="notebooks/build.toml lists no notebooks yet, or provenance.json is not committed",
-)
+
+
+def test_the_project_has_notebooks_and_provenance():
+    """The checks below are only meaningful with notebooks and a committed provenance.json: their absence fails."""
+    assert PROJECT_NOTEBOOKS, "notebooks/build.toml lists no notebooks"
+    assert (MAIN / "provenance.json").is_file(), "provenance.json is not committed: run `make build`"
 
 
 def _perturb(root: Path) -> str:
@@ -47,7 +48,6 @@ def _artefact_differences(root: Path, committed: dict) -> list[str]:
 
 
 @pytest.mark.slow
-@needs_project
 def test_committed_artefacts_match_a_clean_rebuild(tmp_path: Path):
     """nbval skips images: rebuild everything in a copy and compare every artefact's sha256."""
     root = copy_project(tmp_path / "project")
@@ -78,32 +78,19 @@ def test_checks_fail_on_change_fixture(fixture_project: Path):
 
 
 @pytest.mark.slow
-@needs_project
 def test_checks_fail_on_change_project(tmp_path: Path):
     """On a copy of the repository: the committed notebooks and artefacts no longer match."""
     readers = sorted({e["notebook"] for e in provenance.read(MAIN / "provenance.json").values()
                       if "data/sts-series/measurements.csv" in e["inputs"]})
-    if not readers:
-        pytest.skip("no committed notebook reads data/sts-series/measurements.csv")
+    assert readers, "no committed notebook reads data/sts-series/measurements.csv"
     _assert_checks_fail_on_change(copy_project(tmp_path / "project"), readers)
-
-
-def _synthetic_writer():
-    if importlib.util.find_spec("casebook.synthetic") is None:
-        return None
-    from casebook import synthetic
-
-    return getattr(synthetic, "write_series", None)
 
 
 @pytest.mark.slow
 def test_series_notebook_runs_on_a_synthetic_series(tmp_path: Path):
     """Report 2 rebuilt from a synthetic series (fixed seed) shows that series, not the published one."""
-    write_series = _synthetic_writer()
-    if write_series is None:
-        pytest.skip("casebook.synthetic.write_series does not exist yet")
-    if not (MAIN / SERIES_NOTEBOOK).is_file():
-        pytest.skip(f"{SERIES_NOTEBOOK} does not exist yet")
+    from casebook.synthetic import write_series
+
     root = copy_project(tmp_path / "project")
     folder = root / "data" / "synthetic-sts-series"
     write_series(folder, seed=20240601)

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from casebook.figures import preview
 from casebook import series_figures as sf
 from casebook.figures import COLUMN_MM, MM_PER_INCH, PAGE_MM
 from casebook.load import load_dataset
@@ -90,5 +91,5 @@ def test_synthetic_series_gets_its_own_figures(synthetic, tmp_path):
 
 def test_preview_without_png_lists_the_files(tables, tmp_path):
     written = sf.save_doses(tables, tmp_path, ["svg"])
-    shown = sf.preview(written)
+    shown = preview(written)
     assert "sts-series-dose-and-injections.svg" in shown.data

@@ -227,8 +227,7 @@ def test_artefact_listing_skips_temporary_and_foreign_files(tmp_path):
 @pytest.mark.slow
 def test_bundle_of_the_real_project(tmp_path):
     """The bundle of a copy of the committed project: a page per notebook, every manifest artefact shown."""
-    if not paths.PROVENANCE.is_file():
-        pytest.skip("no provenance.json yet: run `make build`")
+    assert paths.PROVENANCE.is_file(), "no provenance.json: run `make build`"
     _copy_base(tmp_path)
     for folder in ("notebooks", "figures", "tables"):
         if (paths.ROOT / folder).is_dir():

@@ -488,8 +488,8 @@ def reduction_pct(data: AuditData, lesion: str, week: str) -> list[Reading]:
     if len(r) != 1:
         return [Reading(f"reduction of {lesion} at week {week}", None, "not measured")]
     r = r.iloc[0]
+    value = _pct_from_sizes(r)
     b, s = _F(r["baseline_mm"]), _F(r["size_mm"])
-    value = (b - s) / b * 100
     return [Reading("from the sizes", value, f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")]
 
 
@@ -524,7 +524,7 @@ def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
     return "+".join(parts)
 
 
-def _reduction_readings(data: AuditData, m: pd.DataFrame, label: str, week: int) -> list[Reading]:
+def _reduction_readings(m: pd.DataFrame, label: str) -> list[Reading]:
     out = []
     printed, sizes = _lesion_pcts(m)
     out.append(_mean(f"per lesion{label}, printed %", printed, Fraction(1)))
@@ -543,11 +543,11 @@ def _reduction_readings(data: AuditData, m: pd.DataFrame, label: str, week: int)
 def mean_reduction(data: AuditData, week: str) -> list[Reading]:
     w = int(week)
     m = _measured(data, w)
-    out = _reduction_readings(data, m, "", w)
+    out = _reduction_readings(m, "")
     followed = set(_followed_lesions(data, 12))
     sub = m[m["lesion_id"].isin(followed)]
     if len(sub) != len(m):
-        out += _reduction_readings(data, sub, ", only lesions followed to week 12", w)
+        out += _reduction_readings(sub, ", only lesions followed to week 12")
     return out
 
 
@@ -826,6 +826,20 @@ def summary(results: pd.DataFrame) -> str:
 
 
 # --- what one missing lesion would need to be ------------------------------------------------------
+
+def missing_lesion_scenarios_from_register(data: AuditData, claims: pd.DataFrame) -> pd.DataFrame:
+    """:func:`missing_lesion_scenarios` with every printed number taken from the claims register."""
+    printed = claims.set_index("claim_id")["printed"]
+
+    def count(claim_id: str) -> int:
+        return int(compare.parse_numbers(printed[claim_id])[0].value)
+
+    return missing_lesion_scenarios(
+        data, count("sts-results-lesions"), count("sts-results-injections"),
+        printed["sts-results-reduction-w4"], printed["sts-results-reduction-w12"],
+        printed["sts-results-complete-remission"], printed["sts-results-remaining-mean"],
+    )
+
 
 def missing_lesion_scenarios(data: AuditData, lesions: int, injections: int, week4_mean: str, week12_mean: str,
                              complete_pct: str, remaining_mean: str) -> pd.DataFrame:

@@ -603,12 +603,13 @@ def _execute_all(todo, pool: ProcessPoolExecutor, records: dict, result: BuildRe
                     outcome = {"ok": False, "workdir": None, "cell": None, "ename": type(exc).__name__,
                                "evalue": str(exc), "seconds": 0.0}
                 workdir = Path(outcome["workdir"]) if outcome.get("workdir") else None
+                kept = paths.BUILD / "failed" / f"{run.slug}.ipynb"
                 if outcome["ok"]:
+                    kept.unlink(missing_ok=True)  # an earlier failure of this run is no longer current
                     records[run] = _finish(run, key, effective, workdir)
                     result.executed.append(run.label)
                     echo(f"  {count} done   {run.label} in {outcome['seconds']:.1f} s")
                 else:
-                    kept = paths.BUILD / "failed" / f"{run.slug}.ipynb"
                     if workdir is not None:
                         _undo(workdir)
                         if (workdir / "executed.ipynb").is_file():

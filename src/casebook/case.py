@@ -51,11 +51,11 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA and value is not pd.NaT
 
 
-def _known(value) -> bool:
-    """True for a value the report gives (not missing and not the literal 'not reported')."""
+def known(value) -> bool:
+    """True for a value the report gives: not missing, and not 'not reported' (or 'not reported separately')."""
     if not _present(value):
         return False
-    return not (isinstance(value, str) and value.strip().lower() in ("", "not reported"))
+    return not (isinstance(value, str) and (value.strip() == "" or value.strip().lower().startswith("not reported")))
 
 
 def _rows(df: pd.DataFrame, table: str) -> str:
@@ -356,8 +356,8 @@ def _agent_name(t) -> str:
 def _treatment_label(t: pd.Series) -> str:
     """Short label: agent, then route and a short regimen in brackets, then the concentration."""
     label = _agent_name(t)
-    extra = [t["route"]] if _known(t["route"]) and t["route"] != "topical" else []
-    if _known(t["regimen"]) and len(t["regimen"]) <= 12:
+    extra = [t["route"]] if known(t["route"]) and t["route"] != "topical" else []
+    if known(t["regimen"]) and len(t["regimen"]) <= 12:
         extra.append(t["regimen"])
     if extra:
         label += f" ({', '.join(extra)})"
@@ -425,7 +425,7 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         events.append(Event(
             phase=(int(seq), 0, 0), kind="treatment", label=_join(labels), detail=detail,
             rows=tuple(step["treatment_id"]),
-            when=first["timing"] if _known(first["timing"]) else "",
+            when=first["timing"] if known(first["timing"]) else "",
             time_value=float(dated.iloc[0]) if len(dated) else None,
             time_unit="months" if len(dated) else "", time_anchor="disease onset" if len(dated) else "",
         ))

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from casebook import case as cs
-from casebook.figures import FORMATS, PAGE_MM, PALETTE, figure, save_figure, show
+from casebook.figures import FORMATS, PAGE_MM, PALETTE, figure, preview, save_figure
 
 STEMS = {
     "timeline": "jdm-case-timeline",
@@ -200,11 +200,4 @@ def muscle_scores_figure(scores: pd.DataFrame):
 
 def save(fig, name: str, figures_dir: str = "figures", formats: Iterable[str] = FORMATS):
     """Save ``fig`` as ``jdm-case-<name>`` in each format; return the PNG for display (or the paths if no PNG)."""
-    formats = list(formats)
-    written = save_figure(fig, STEMS[name], figures_dir, formats)
-    png = [p for p in written if p.suffix == ".png"]
-    if png:
-        return show(png[0])
-    from casebook.paths import relative
-
-    return [relative(p) for p in written]
+    return preview(save_figure(fig, STEMS[name], figures_dir, list(formats)))

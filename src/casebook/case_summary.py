@@ -187,10 +187,7 @@ def trace_numbers(sections: list[Section], tables) -> pd.DataFrame:
 # --- Builders ----------------------------------------------------------------------------------------------------
 
 
-def _known(v) -> bool:
-    if isinstance(v, str):
-        return v.strip() != "" and not v.strip().lower().startswith("not reported")
-    return cs._present(v)
+_known = cs.known
 
 
 def _join(parts: list[list[Fragment]], last: str = " and ", sep: str = ", ") -> list[Fragment]:

@@ -81,6 +81,17 @@ def save_figure(fig, stem: str, outdir: str | Path = "figures", formats: Iterabl
     return written
 
 
+def preview(written: Iterable[Path]):
+    """What a notebook shows for a saved figure: the PNG on disk, or the list of files when no PNG was written."""
+    written = list(written)
+    pngs = [p for p in written if Path(p).suffix == ".png"]
+    if pngs:
+        return show(pngs[0])
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(f"- `{paths.relative(p)}`" for p in written))
+
+
 def show(path: str | Path):
     """Display a saved PNG in a notebook: the bytes shown are the bytes on disk."""
     from IPython.display import Image

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from casebook import paths
-from casebook.care import care_checklist
+from casebook.care import CARE_ITEMS, care_checklist
 
 REPORTS = {
     "jdm-case": "a boy with juvenile dermatomyositis and calcinosis, treated with topical sodium thiosulfate",
@@ -121,12 +121,6 @@ def artefacts(figures_dir: str | os.PathLike = "figures", tables_dir: str | os.P
     return out
 
 
-def artefact_table(figures_dir: str | os.PathLike = "figures", tables_dir: str | os.PathLike = "tables") -> pd.DataFrame:
-    """The artefacts as a table: kind, name, formats."""
-    rows = [{"kind": a.kind, "name": a.stem, "formats": ", ".join(a.formats)} for a in artefacts(figures_dir, tables_dir)]
-    return pd.DataFrame(rows, columns=["kind", "name", "formats"])
-
-
 def _link(target: str, start: str) -> str:
     """A relative link from the folder ``start`` to ``target`` (both project-relative, POSIX)."""
     return posixpath.relpath(target, start).replace(" ", "%20")
@@ -171,7 +165,7 @@ def care_stem(report_id: str) -> str:
 
 
 def care_caption(report_id: str, df: pd.DataFrame | None = None) -> str:
-    caption = f"CARE checklist, {report_id}: which of the 13 CARE case-report items the report covers"
+    caption = f"CARE checklist, {report_id}: which of the {len(CARE_ITEMS)} CARE case-report items the report covers"
     if df is not None:
         counts = df["status"].value_counts()
         caption += " (" + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("covered", "partly covered", "not covered")) + ")"

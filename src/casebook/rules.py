@@ -40,6 +40,9 @@ def _series_rules(t: dict[str, pd.DataFrame], f: dict[str, str]) -> list[Problem
         if m["week"] == 0 and pd.notna(m["reduction_printed_pct"]):
             out.append(Problem(f["measurements"], _line(i), "reduction_printed_pct", "a baseline (week 0) row has no reduction"))
     baseline = meas[meas["week"] == 0].set_index("lesion_id")["size_mm"]
+    for i, m in meas[(meas["week"] == 0) & (meas["size_mm"] == 0)].iterrows():
+        out.append(Problem(f["measurements"], _line(i), "size_mm",
+                           f"baseline size of lesion '{m['lesion_id']}' is 0 mm: a reduction from it is undefined"))
     for lid in sorted(set(les["lesion_id"]) - set(baseline.dropna().index)):
         i = les.index[les["lesion_id"] == lid][0]
         out.append(Problem(f["lesions"], _line(i), "lesion_id", f"lesion '{lid}' has no measured baseline (week 0) size in {f['measurements']}"))

@@ -565,9 +565,7 @@ def patient_status(statuses: Iterable[str]) -> str:
         return MEASURED
     if any(s == MEASURED for s in statuses):
         return PARTLY
-    if statuses and all(s == LOST for s in statuses):
-        return LOST
-    return NOT_RECORDED if not any(s == LOST for s in statuses) else LOST
+    return LOST if any(s == LOST for s in statuses) else NOT_RECORDED
 
 
 def series_overview(tables: dict[str, pd.DataFrame]) -> dict:

@@ -23,7 +23,7 @@ import pandas as pd
 import seaborn as sns
 
 from casebook import series
-from casebook.figures import FORMATS, PALETTE, figure, save_figure, show
+from casebook.figures import FORMATS, PALETTE, figure, save_figure
 
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
 STEM_REDUCTIONS = "sts-series-reduction-per-lesion"
@@ -193,16 +193,3 @@ def save_reductions(tables, outdir: str | Path = "figures", formats: Iterable[st
 def save_doses(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
                concentration_mg_per_ml: float | None = None) -> list[Path]:
     return save_figure(plot_doses(tables, concentration_mg_per_ml), STEM_DOSES, outdir, formats)
-
-
-def preview(written: Iterable[Path]):
-    """What a notebook shows for a saved figure: the PNG on disk, or the list of files when no PNG was written."""
-    written = list(written)
-    pngs = [p for p in written if Path(p).suffix == ".png"]
-    if pngs:
-        return show(pngs[0])
-    from IPython.display import Markdown
-
-    from casebook.paths import relative
-
-    return Markdown("\n".join(f"- `{relative(p)}`" for p in written))
