@@ -327,3 +327,20 @@ def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
     claims = load_claims()
     assert audit.missing_lesion_scenarios_from_register(data, claims).equals(
         audit.missing_lesion_scenarios(data, 8, 21, "67%", "90%", "50%", "80%"))
+
+
+def test_grim_flag_is_the_check_not_its_prose(claims, data):
+    results = audit.audit(claims, data)
+    g = audit.grim_table(results)
+    assert g["_impossible"].any() and not g["_impossible"].all()
+    impossible = set(g.loc[g["_impossible"], "claim_id"])
+    assert "sts-results-complete-remission" in impossible  # 50% of 5 (or 7) is not a possible share
+    assert set(results.loc[results["grim_possible"] == "no", "claim_id"]) == impossible
+
+
+def test_register_views(claims, data):
+    results = audit.audit(claims, data)
+    view = audit.register_view(results)
+    assert view["_inconsistent"].sum() == (results["verdict"] == "inconsistent").sum() > 0
+    counts = audit.register_counts(claims)
+    assert counts["claims"].sum() == len(claims)

@@ -15,7 +15,7 @@ import pytest
 from casebook import build, paths
 from casebook.exceptions import BuildError, ParameterError
 from casebook.normalize import INJECTED_ID, dumps, normalize
-from conftest import FIXTURES, copy_project, run_build
+from conftest import FIXTURES, run_build
 
 
 def _hashes(root: Path) -> dict[str, str]:

@@ -43,6 +43,7 @@ VERDICTS = ("consistent", "inconsistent", "not derivable")
 OUTPUT_COLUMNS = (
     "claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "note",
     "unit", "kind", "rule", "function", "args", "readings", "matching_readings", "arithmetic", "grim",
+    "grim_possible",
 )
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
@@ -750,6 +751,9 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
             "grim": " | ".join(
                 (f"{r.name}: " if len(res.readings) > 1 else "") + g[1]
                 for r, g in zip(res.readings, res.grims) if g is not None),
+            # 'no' when a printed value is impossible for its n under some reading; '' when nothing was checked
+            "grim_possible": "" if all(g is None for g in res.grims)
+            else ("no" if any(g is not None and not g[0] for g in res.grims) else "yes"),
         })
     return pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
 
@@ -798,9 +802,22 @@ def verdict_counts(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def grim_table(results: pd.DataFrame) -> pd.DataFrame:
-    """The claims that carry a GRIM-style check, one row per claim."""
+    """The claims that carry a GRIM-style check, one row per claim; ``_impossible`` flags those that fail it."""
     g = results[results["grim"] != ""]
-    return g[["claim_id", "printed", "verdict", "grim"]].reset_index(drop=True)
+    out = g[["claim_id", "printed", "verdict", "grim"]].reset_index(drop=True)
+    return out.assign(_impossible=(g["grim_possible"] == "no").to_numpy())
+
+
+def register_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """How many claims the register holds, by report and comparison rule."""
+    return claims.groupby(["report", "rule"]).size().rename("claims").reset_index()
+
+
+def register_view(results: pd.DataFrame) -> pd.DataFrame:
+    """The audit for reading: the columns a reviewer checks, with flags for rows to highlight."""
+    shown = results[["claim_id", "location", "printed", "recomputed", "verdict", "readings", "arithmetic", "grim", "note"]]
+    return shown.assign(_inconsistent=results["verdict"] == "inconsistent",
+                        _not_derivable=results["verdict"] == "not derivable")
 
 
 def summary(results: pd.DataFrame) -> str:

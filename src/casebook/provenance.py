@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from casebook import paths
+from casebook.exceptions import CasebookError
 from casebook.hashing import sha256_file
 from casebook.io import write_text
 
@@ -52,12 +53,20 @@ def render(artefacts: dict[str, dict]) -> str:
     return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def read(path: Path | None = None) -> dict[str, dict]:
-    """The artefacts listed in an existing manifest (empty if there is none)."""
+def read_document(path: Path | None = None) -> dict:
+    """The whole manifest ({"artefacts": ..., "environment": ...}); empty if there is none."""
     path = path or paths.PROVENANCE
     if not path.is_file():
         return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("artefacts", {})
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise CasebookError(f"{paths.relative(path)} is not valid JSON: {exc}") from exc
+
+
+def read(path: Path | None = None) -> dict[str, dict]:
+    """The artefacts listed in an existing manifest (empty if there is none)."""
+    return read_document(path).get("artefacts", {})
 
 
 def write(artefacts: dict[str, dict], path: Path | None = None) -> bool:

@@ -36,9 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casebook import paths
 from casebook.exceptions import CasebookError
-from casebook.io import write_text
 from casebook.tables import write_table
 
 DEFAULT_WEEKS = (4, 12)

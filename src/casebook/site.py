@@ -22,12 +22,11 @@ import html
 import io
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from casebook import paths
+from casebook import paths, provenance
 from casebook.exceptions import CasebookError
 from casebook.hashing import sha256_file
 from casebook.index import Artefact, artefacts, care_stem, notebook_paths, notebooks, REPORTS, SUMMARIES
@@ -98,39 +97,15 @@ def _href(path: str) -> str:
 # --- provenance --------------------------------------------------------------------------------------------
 
 
-def _read_provenance(path: Path | None = None) -> dict:
-    path = path or paths.PROVENANCE
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise CasebookError(f"{paths.relative(path)} is not valid JSON: {exc}") from exc
-
-
-def _provenance_by_artefact(doc: dict) -> dict[str, dict]:
-    """The manifest's entries by project-relative artefact path (see :mod:`casebook.provenance`)."""
-    entries = doc.get("artefacts", {})
-    if isinstance(entries, list):  # tolerate a list of {"path": ...} records
-        entries = {item["path"]: item for item in entries if isinstance(item, dict) and "path" in item}
-    return {str(k): v for k, v in entries.items() if isinstance(v, dict)}
-
-
 # --- which notebooks -----------------------------------------------------------------------------------------
 
 
 def site_notebooks() -> list[str]:
     """Project-relative paths of the executed notebooks: those of notebooks/build.toml, else notebooks/*.ipynb."""
-    manifest = paths.BUILD_MANIFEST
-    if manifest.is_file():
-        try:
-            doc = tomllib.loads(manifest.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise CasebookError(f"{paths.relative(manifest)}: not valid TOML: {exc}") from exc
-        listed = [entry.get("path") for entry in doc.get("notebook", []) if isinstance(entry, dict)]
-        listed = [p for p in dict.fromkeys(listed) if isinstance(p, str) and paths.resolve(p).is_file()]
-        if listed:
-            return listed
+    if paths.BUILD_MANIFEST.is_file():
+        from casebook.build import read_manifest  # a malformed manifest fails here as it fails the build
+
+        return list(dict.fromkeys(run.notebook for run in read_manifest()))
     return [paths.relative(p) for p in notebook_paths()]
 
 
@@ -355,7 +330,7 @@ def render_notebook(notebook: str, ctx: _Context, exporter=None) -> str:
 # --- index page ----------------------------------------------------------------------------------------------
 
 
-def render_index(ctx: _Context, found: list[Artefact], environment: dict) -> str:
+def render_index(ctx: _Context, found: list[Artefact]) -> str:
     by_stem = {a.stem: a for a in found if a.kind == "table"}
     care_stems = {care_stem(r) for r in REPORTS}
     entries = {nb.path: nb for nb in notebooks()}
@@ -396,8 +371,8 @@ def render_index(ctx: _Context, found: list[Artefact], environment: dict) -> str
     out.append(f'<h2 id="tables">Tables ({len(tables)})</h2>')
     out += [_table_html(a, ctx) for a in tables] or ["<p>No tables yet (run <code>make build</code>).</p>"]
     out.append('<h2 id="environment">Environment</h2>')
-    if environment:
-        rows = "".join(f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in sorted(environment.items()))
+    if ctx.environment:
+        rows = "".join(f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in sorted(ctx.environment.items()))
         out.append(f'<p>Software that made the artefacts (from <code>provenance.json</code>):</p><table class="data-table">{rows}</table>')
     else:
         out.append('<p class="warn">No provenance.json yet (run <code>make build</code>).</p>')
@@ -415,9 +390,9 @@ def render_index(ctx: _Context, found: list[Artefact], environment: dict) -> str
 def build_site(out_dir: str | Path | None = None) -> Path:
     """Write the static bundle; return the path of its index.html."""
     out = paths.resolve(out_dir or SITE_DIR)
-    doc = _read_provenance()
+    doc = provenance.read_document()
     nbs = site_notebooks()
-    ctx = _Context(prov=_provenance_by_artefact(doc), pages={nb: _page(nb) for nb in nbs},
+    ctx = _Context(prov=doc.get("artefacts", {}), pages={nb: _page(nb) for nb in nbs},
                    environment=doc.get("environment", {}))
     written: set[Path] = set()
 
@@ -437,7 +412,7 @@ def build_site(out_dir: str | Path | None = None) -> Path:
     for a in found:
         for f in a.files:
             put(f, paths.resolve(f).read_bytes())
-    put("index.html", render_index(ctx, found, doc.get("environment", {})))
+    put("index.html", render_index(ctx, found))
     _remove_stale(out, written)
     return out / "index.html"
 
