@@ -87,3 +87,15 @@ def pytest_runtest_setup(item):
         yield
     finally:
         del os.environ["CASEBOOK_ROOT"]
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict:
+    """The published series (report 2), validated; tests that change it work on ``copy_tables(tables)``."""
+    from casebook import load_dataset
+
+    return load_dataset("sts-series")
+
+
+def copy_tables(tables: dict) -> dict:
+    return {k: v.copy() for k, v in tables.items()}

@@ -10,7 +10,7 @@ import pytest
 from casebook.tables import show_table
 from casebook import series
 from casebook.exceptions import CasebookError
-from casebook.load import load_dataset
+from conftest import copy_tables
 
 # Table 1 of report 2 as printed (PDF line breaks rejoined; the NSE typo kept; row 6 prints two lesions).
 PRINTED_TABLE1 = [
@@ -25,15 +25,6 @@ PRINTED_TABLE1 = [
     ["NSE/49", "Buttocks", "75; 85", "Repeated injection every week for 3 weeks (both)", "120 (60-150)",
      "Transient pain associated with injection", "30/60; 35/59", "Lost to follow-up"],
 ]
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_dataset("sts-series")
-
-
-def _copy(tables):
-    return {k: v.copy() for k, v in tables.items()}
 
 
 # ------------------------------------------------------------------------------------------------ Table 1
@@ -76,7 +67,7 @@ def test_transcription_cells_come_from_the_printed_columns(tables):
 
 
 def test_a_changed_size_breaks_the_comparison(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["measurements"].loc[(t["measurements"]["lesion_id"] == "L2") & (t["measurements"]["week"] == 4), "size_mm"] = 31.0
     rebuilt = series.table1(t)[series.printed_columns()]
     assert not rebuilt.equals(series.transcribed_table1(t))
@@ -127,7 +118,7 @@ def test_table1_follows_the_weeks_asked_for(tables):
 
 def test_footnote_is_built_from_the_diagnoses_present(tables):
     assert series.table1_footnote(tables) == "SSc: systemic sclerosis; NSF: nephrogenic systemic fibrosis."
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["patients"].loc[t["patients"]["patient_id"] == "P6", "diagnosis"] = "DM"
     assert series.table1_footnote(t) == "SSc: systemic sclerosis; DM: dermatomyositis."
 
@@ -181,7 +172,7 @@ def test_lost_lesions_have_no_size_and_no_reduction(tables):
 
 
 def test_missing_measurement_row_is_not_recorded_not_zero(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     meas = t["measurements"]
     t["measurements"] = meas[~((meas["lesion_id"] == "L3") & (meas["week"] == 12))]
     m = series.lesion_measurements(t).set_index(["lesion_id", "week"])
@@ -282,7 +273,7 @@ def test_week_4_means_and_medians_per_lesion_and_per_patient(tables):
 
 
 def test_partly_measured_patient(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     meas = t["measurements"]
     i = meas.index[(meas["lesion_id"] == "L7") & (meas["week"] == 12)][0]
     meas.loc[i, ["status", "size_mm", "reduction_printed_pct"]] = ["measured", 0.0, 100.0]
@@ -295,7 +286,7 @@ def test_partly_measured_patient(tables):
 
 
 def test_all_lost_at_a_week_gives_no_mean(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     meas = t["measurements"]
     late = meas["week"] == 12
     meas.loc[late, "status"] = "lost_to_follow_up"
@@ -319,7 +310,7 @@ def test_write_derived_tables(tables, tmp_path):
 def test_compare_table1_lists_every_printed_cell(tables):
     cmp = series.compare_table1(tables)
     assert len(cmp) == 6 * 8 and cmp["same"].all()
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["regimens"].loc[t["regimens"]["patient_id"] == "P3", "dose_printed"] = "37.5 (25-62)"
     bad = series.compare_table1(t)
     assert list(bad.loc[~bad["same"], ["row", "column"]].itertuples(index=False, name=None)) == [

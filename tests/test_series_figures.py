@@ -14,11 +14,6 @@ from casebook.synthetic import write_series
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return load_dataset("sts-series")
-
-
-@pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     return load_dataset("sts-series", write_series(tmp_path_factory.mktemp("syn"), seed=11, n_patients=9))
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casebook import series_summary as ss
-from casebook.load import load_dataset
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_dataset("sts-series")
-
-
-def _copy(tables):
-    return {k: v.copy() for k, v in tables.items()}
+from conftest import copy_tables
 
 
 def test_numbers_are_computed(tables):
@@ -41,7 +32,7 @@ def test_own_words_not_the_report_sentences(tables):
 
 
 def test_complications_sentence_omitted_without_complications(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["complications"] = t["complications"].iloc[0:0]
     text = ss.case_summary(t)
     assert "complication" not in text.lower()
@@ -49,13 +40,13 @@ def test_complications_sentence_omitted_without_complications(tables):
 
 
 def test_complications_partly_recorded_says_so(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["complications"] = t["complications"][t["complications"]["patient_id"] != "P4"]
     assert "No complications are recorded for 1 patient." in ss.case_summary(t)
 
 
 def test_no_mean_when_all_lesions_lost_at_a_week(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     meas = t["measurements"]
     late = meas["week"] == 12
     meas.loc[late, "status"] = "lost_to_follow_up"
@@ -69,7 +60,7 @@ def test_no_mean_when_all_lesions_lost_at_a_week(tables):
 
 
 def test_unsupported_sentences_are_not_written(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["study"] = t["study"][~t["study"]["key"].isin(["period_start", "period_end"])]
     t["patients"] = t["patients"].assign(anti_centromere="not reported", vital_status="alive")
     text = ss.case_summary(t)
@@ -83,7 +74,7 @@ def test_one_dose_printed_for_two_lesions_is_flagged(tables):
 
 
 def test_printed_mean_sentence_only_where_printed_differs(tables):
-    t = _copy(tables)
+    t = copy_tables(tables)
     t["measurements"]["reduction_printed_pct"] = float("nan")
     assert "printed" not in ss.case_summary(t)
 

@@ -171,6 +171,12 @@ def _patients(data: AuditData) -> pd.DataFrame:
     return data.series["patients"]
 
 
+def _transcribed(df: pd.DataFrame, file: str, key_column: str, key: str, column: str, label: str) -> list[Reading]:
+    """A fact copied into the data: the one reading is the value of ``column`` in the row ``key_column == key``."""
+    value = _F(_row(df, key_column, key)[column])
+    return [Reading(f"{label} (transcribed)", value, f"{file} {key} {column} = {fmt(value)}")]
+
+
 def _row(df: pd.DataFrame, column: str, key: str) -> pd.Series:
     hit = df[df[column] == key]
     if len(hit) != 1:
@@ -290,8 +296,7 @@ def age_range(data: AuditData) -> list[Reading]:
 
 @recompute("patient_age")
 def patient_age(data: AuditData, patient: str) -> list[Reading]:
-    r = _row(_patients(data), "patient_id", patient)
-    return [Reading(f"age of {patient} (transcribed)", _F(r["age_years"]), f"patients.csv {patient} age_years = {r['age_years']}")]
+    return _transcribed(_patients(data), "patients.csv", "patient_id", patient, "age_years", f"age of {patient}")
 
 
 @recompute("all_female")
@@ -370,8 +375,8 @@ def weekly_regimen_weeks(data: AuditData, weeks: str) -> list[Reading]:
 
 @recompute("regimen_weeks")
 def regimen_weeks(data: AuditData, patient: str) -> list[Reading]:
-    r = _row(data.series["regimens"], "patient_id", patient)
-    return [Reading(f"weeks of treatment of {patient} (transcribed)", _F(r["weeks"]), f"regimens.csv {patient} weeks = {r['weeks']} ({r['regimen']})")]
+    return _transcribed(data.series["regimens"], "regimens.csv", "patient_id", patient, "weeks",
+                        f"weeks of treatment of {patient}")
 
 
 @recompute("regimen_dose")
@@ -620,8 +625,9 @@ def lab_value(data: AuditData, investigation: str) -> list[Reading]:
 
 @recompute("lab_upper_limit")
 def lab_upper_limit(data: AuditData, investigation: str) -> list[Reading]:
-    r = _row(data.case["investigations"], "investigation_id", investigation)
-    return [Reading(f"upper limit of {r['test']} (transcribed)", _F(r["upper_limit"]), f"investigations.csv {investigation} upper_limit = {r['upper_limit']} {r['unit']}")]
+    test = _row(data.case["investigations"], "investigation_id", investigation)["test"]
+    return _transcribed(data.case["investigations"], "investigations.csv", "investigation_id", investigation,
+                        "upper_limit", f"upper limit of {test}")
 
 
 @recompute("lab_elevated")
@@ -651,14 +657,15 @@ def treatment_timing_years(data: AuditData, treatment: str) -> list[Reading]:
 
 @recompute("treatment_concentration")
 def treatment_concentration(data: AuditData, treatment: str) -> list[Reading]:
-    r = _row(data.case["treatments"], "treatment_id", treatment)
-    return [Reading(f"concentration of {r['agent']} (transcribed)", _F(r["concentration_pct"]), f"treatments.csv {treatment} concentration_pct = {fmt(_F(r['concentration_pct']))}")]
+    agent = _row(data.case["treatments"], "treatment_id", treatment)["agent"]
+    return _transcribed(data.case["treatments"], "treatments.csv", "treatment_id", treatment, "concentration_pct",
+                        f"concentration of {agent}")
 
 
 @recompute("months_on_treatment")
 def months_on_treatment(data: AuditData, outcome: str) -> list[Reading]:
-    r = _row(data.case["outcomes"], "outcome_id", outcome)
-    return [Reading("months on treatment at assessment (transcribed)", _F(r["months_on_treatment"]), f"outcomes.csv {outcome} months_on_treatment = {fmt(_F(r['months_on_treatment']))}")]
+    return _transcribed(data.case["outcomes"], "outcomes.csv", "outcome_id", outcome, "months_on_treatment",
+                        "months on treatment at assessment")
 
 
 # --- the audit -------------------------------------------------------------------------------------
