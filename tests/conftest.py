@@ -99,3 +99,13 @@ def tables() -> dict:
 
 def copy_tables(tables: dict) -> dict:
     return {k: v.copy() for k, v in tables.items()}
+
+
+def lose_week(tables: dict, week: int) -> dict:
+    """A copy of the series in which every lesion was lost to follow-up at ``week`` (no size, no reduction)."""
+    t = copy_tables(tables)
+    meas = t["measurements"]
+    at = meas["week"] == week
+    meas.loc[at, "status"] = "lost_to_follow_up"
+    meas.loc[at, ["size_mm", "reduction_printed_pct"]] = float("nan")
+    return t

@@ -10,7 +10,7 @@ import pytest
 from casebook.tables import show_table
 from casebook import series
 from casebook.exceptions import CasebookError
-from conftest import copy_tables
+from conftest import copy_tables, lose_week
 
 # Table 1 of report 2 as printed (PDF line breaks rejoined; the NSE typo kept; row 6 prints two lesions).
 PRINTED_TABLE1 = [
@@ -286,11 +286,7 @@ def test_partly_measured_patient(tables):
 
 
 def test_all_lost_at_a_week_gives_no_mean(tables):
-    t = copy_tables(tables)
-    meas = t["measurements"]
-    late = meas["week"] == 12
-    meas.loc[late, "status"] = "lost_to_follow_up"
-    meas.loc[late, ["size_mm", "reduction_printed_pct"]] = float("nan")
+    t = lose_week(tables, 12)
     o = series.outcomes(t).set_index(["week", "unit"])
     assert o.loc[(12, "lesion"), "measured"] == 0 and o.loc[(12, "lesion"), "lost"] == 7
     assert math.isnan(o.loc[(12, "lesion"), "mean_reduction_recomputed_pct"])

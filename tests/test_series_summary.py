@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casebook import series_summary as ss
-from conftest import copy_tables
+from conftest import copy_tables, lose_week
 
 
 def test_numbers_are_computed(tables):
@@ -46,11 +46,7 @@ def test_complications_partly_recorded_says_so(tables):
 
 
 def test_no_mean_when_all_lesions_lost_at_a_week(tables):
-    t = copy_tables(tables)
-    meas = t["measurements"]
-    late = meas["week"] == 12
-    meas.loc[late, "status"] = "lost_to_follow_up"
-    meas.loc[late, ["size_mm", "reduction_printed_pct"]] = float("nan")
+    t = lose_week(tables, 12)
     text = ss.case_summary(t)
     assert "No lesion was measured at week 12 (7 of 7 lost to follow-up)." in text
     results = text.split("### Results", 1)[1]
