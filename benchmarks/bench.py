@@ -75,8 +75,11 @@ def floor() -> None:
 
 
 def _floor_jdm_case(data_dir="data/jdm-case", figures_dir="figures", tables_dir="tables", formats=FORMATS):
-    from casebook import case, case_figures, case_summary, load_dataset
-    from casebook.tables import show_table
+    from casebook import load_dataset
+    from casebook.publish.tables import show_table
+    from casebook.reports.jdm_case import analysis as case
+    from casebook.reports.jdm_case import figures as case_figures
+    from casebook.reports.jdm_case import summary as case_summary
 
     data = load_dataset("jdm-case", data_dir)
     description = case_summary.describe(data)
@@ -94,8 +97,11 @@ def _floor_sts_series(data_dir="data/sts-series", figures_dir="figures", tables_
                       weeks=(4, 12), concentration=150.0):
     from IPython.display import Markdown
 
-    from casebook import load_dataset, series, series_figures, series_summary
-    from casebook.tables import show_table
+    from casebook import load_dataset
+    from casebook.publish.tables import show_table
+    from casebook.reports.sts_series import analysis as series
+    from casebook.reports.sts_series import figures as series_figures
+    from casebook.reports.sts_series import summary as series_summary
 
     weeks = list(weeks)
     data = load_dataset("sts-series", data_dir)
@@ -126,10 +132,12 @@ def _floor_sts_series(data_dir="data/sts-series", figures_dir="figures", tables_
 def _floor_claims_audit(figures_dir="figures", tables_dir="tables", formats=FORMATS):
     from IPython.display import Markdown
 
-    from casebook import audit, audit_figures, paths
-    from casebook.figures import save_figure, show
-    from casebook.load import load_claims
-    from casebook.tables import show_table, write_table
+    from casebook import paths
+    from casebook.audit import core as audit
+    from casebook.audit import figures as audit_figures
+    from casebook.data.load import load_claims
+    from casebook.publish.figures import save_figure, show
+    from casebook.publish.tables import show_table, write_table
 
     claims = load_claims(paths.resolve("data/claims.csv"))
     data = audit.load_data("data/sts-series", "data/jdm-case")
@@ -159,8 +167,8 @@ def _floor_claims_audit(figures_dir="figures", tables_dir="tables", formats=FORM
 def _floor_index(figures_dir="figures", tables_dir="tables"):
     from IPython.display import Markdown
 
-    from casebook import index
-    from casebook.tables import styled, write_table
+    from casebook.publish import index
+    from casebook.publish.tables import styled, write_table
 
     _show(Markdown(index.notebooks_markdown()))
     for report in ("jdm-case", "sts-series"):
@@ -226,7 +234,7 @@ def _toggle(root: Path) -> None:
 def _expected_after_change(root: Path) -> list[str]:
     """Notebooks whose recorded inputs include the changed file, and those ordered after them (``after``)."""
     sys.path.insert(0, str(MAIN / "src"))
-    from casebook import build, provenance
+    from casebook.engine import build, provenance
 
     readers = {e["notebook"] for e in provenance.read(root / "provenance.json").values() if CHANGED_FILE in e["inputs"]}
     runs = build.read_manifest(root / "notebooks" / "build.toml")
@@ -234,7 +242,7 @@ def _expected_after_change(root: Path) -> list[str]:
 
 
 def _sweep_manifest(root: Path, size: int) -> tuple[Path, list[str]]:
-    from casebook.synthetic import write_series
+    from casebook.reports.sts_series.synthetic import write_series
 
     stem = Path(SERIES_NOTEBOOK).stem
     lines = [f'[[notebook]]\npath = "{SERIES_NOTEBOOK}"']

@@ -1,4 +1,4 @@
-"""Shared test helpers: temporary project copies, running the build in them, and a sandbox for nbval.
+"""Fixtures shared by every test, and the nbval sandbox.
 
 nbval executes the committed notebooks, which write their figures and tables. So that ``make test`` never
 touches the working tree, each nbval kernel starts with ``CASEBOOK_ROOT`` pointing at a throw-away copy of
@@ -10,53 +10,14 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-MAIN = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-COPIED = ("data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
+from helpers import copy_project
+
 collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not nbval references
-
-
-def copy_project(dest: Path, fixtures: bool = False) -> Path:
-    """A copy of the project's data and committed outputs; with ``fixtures``, the fixture notebooks instead."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        src = MAIN / name
-        if fixtures and name in ("notebooks", "figures", "tables", "provenance.json"):
-            continue
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.tmp"))
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    if fixtures:
-        shutil.copytree(FIXTURES / "notebooks", dest / "notebooks")
-        shutil.copy2(FIXTURES / "build.toml", dest / "notebooks" / "build.toml")
-    return dest
-
-
-def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """``python -m casebook build ARGS`` in the project copy at ``root`` (the code is the main tree's)."""
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "casebook", "build", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
-    if check and proc.returncode != 0:
-        pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
-    """nbval, as ``make test`` runs it, over notebooks of the project copy at ``root``."""
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(root),
-           "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"),
-           *map(str, notebooks)]
-    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture
@@ -95,17 +56,3 @@ def tables() -> dict:
     from casebook import load_dataset
 
     return load_dataset("sts-series")
-
-
-def copy_tables(tables: dict) -> dict:
-    return {k: v.copy() for k, v in tables.items()}
-
-
-def lose_week(tables: dict, week: int) -> dict:
-    """A copy of the series in which every lesion was lost to follow-up at ``week`` (no size, no reduction)."""
-    t = copy_tables(tables)
-    meas = t["measurements"]
-    at = meas["week"] == week
-    meas.loc[at, "status"] = "lost_to_follow_up"
-    meas.loc[at, ["size_mm", "reduction_printed_pct"]] = float("nan")
-    return t

@@ -1,7 +1,8 @@
 """casebook: rebuild and audit two clinical reports on sodium thiosulfate for calcinosis.
 
-The public API is small; everything else lives in single-purpose modules, used by name
-(``casebook.build.build``, ``casebook.audit.audit``, ``casebook.series``, ``casebook.case``).
+The public API is small; everything else lives in subpackages by job: ``casebook.engine`` executes and
+records notebooks, ``casebook.data`` loads and validates the CSV tables, ``casebook.reports.<id>`` rebuilds
+one report, ``casebook.audit`` recomputes every claim, ``casebook.publish`` writes tables, figures and the site.
 """
 
 from casebook.exceptions import (
@@ -13,14 +14,16 @@ from casebook.exceptions import (
     Problem,
 )
 
-# Imported on first use: ``import casebook.build`` (the command line, the build's workers) must not pay for
+# Imported on first use: ``import casebook.engine.build`` (the command line, the build's workers) must not pay for
 # pandas and pandera, which only the kernels and validation need.
 _LAZY = {
-    "load_claims": "casebook.load",
-    "load_dataset": "casebook.load",
-    "load_dictionary": "casebook.load",
-    "validate_all": "casebook.load",
-    "write_series": "casebook.synthetic",
+    "load_claims": "casebook.data.load",
+    "load_dataset": "casebook.data.load",
+    "load_dictionary": "casebook.data.load",
+    "validate_all": "casebook.data.load",
+    "write_series": "casebook.reports.sts_series.synthetic",
+    "check_parameters": "casebook.engine.parameters",
+    "registry": "casebook.reports",
 }
 
 
@@ -35,6 +38,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "check_parameters",
+    "registry",
     "write_series",
     "BuildError",
     "CasebookError",

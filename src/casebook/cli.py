@@ -9,7 +9,7 @@ from casebook.exceptions import CasebookError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from casebook.load import validate_all
+    from casebook.data.load import validate_all
 
     counts = validate_all()
     print(f"data valid: {len(counts)} tables, {sum(counts.values())} rows")
@@ -27,8 +27,8 @@ def _validated() -> dict[str, int]:
     import json
 
     from casebook import paths
-    from casebook.hashing import package_hashes, sha256_file, sha256_json
-    from casebook.io import write_text
+    from casebook.engine.hashing import package_hashes, sha256_file, sha256_json
+    from casebook.engine.io import write_text
 
     files = sorted(p for p in paths.DATA.rglob("*") if p.is_file())
     key = sha256_json({"data": {paths.relative(p): sha256_file(p) for p in files},
@@ -40,7 +40,7 @@ def _validated() -> dict[str, int]:
             return record["counts"]
     except (OSError, ValueError):
         pass
-    from casebook.load import validate_all
+    from casebook.data.load import validate_all
 
     counts = validate_all()
     try:
@@ -51,7 +51,7 @@ def _validated() -> dict[str, int]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from casebook import build
+    from casebook.engine import build
 
     counts = _validated()
     runs = build.read_manifest(args.manifest)
@@ -66,7 +66,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _html(args: argparse.Namespace) -> int:
-    from casebook.site import main_html
+    from casebook.publish.site import main_html
 
     return main_html()
 

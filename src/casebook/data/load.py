@@ -1,0 +1,196 @@
+"""Loading and validating the project's CSV tables.
+
+Every table is read as text, then checked and typed by its pandera schema (see
+:mod:`casebook.data.schema`), then checked against the tables it refers to and the
+logical rules of its dataset (:mod:`casebook.data.rules`). All problems are
+collected and raised together as one :class:`DataValidationError` naming file,
+line and column; nothing is returned from invalid data.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from casebook import paths
+from casebook.data import rules
+from casebook.data.schema import TableSpec, build_specs, describe_check
+from casebook.engine.io import record_input
+from casebook.exceptions import DataValidationError, Problem
+
+
+def datasets() -> dict[str, tuple[str, ...]]:
+    """Every report's dataset (its folder under data/) and the tables that make it up, in load order."""
+    from casebook.reports import registry
+
+    return {report.id: report.tables for report in registry().values()}
+
+
+def dictionary_path(dataset: str) -> Path:
+    """The data dictionary describing a dataset's tables ("" for the project-wide tables under data/)."""
+    if not dataset:
+        return paths.DICTIONARY
+    from casebook.reports import get
+
+    return get(dataset).dictionary
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV as text; problems with the file itself are reported, not raised."""
+    name = paths.relative(path)
+    if not path.is_file():
+        return None, [Problem(name, None, None, "file not found")]
+    raw = path.read_bytes()
+    record_input(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return None, [Problem(name, None, None, "file is empty (expected a header line and at least one row)")]
+    header = next(csv.reader(io.StringIO(text)))
+    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
+        return None, [Problem(name, 1, None, "header has a single column: the file must be comma-separated")]
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.ParserError as exc:
+        return None, [Problem(name, None, None, f"not a well-formed CSV: {exc}")]
+    if df.empty:
+        return None, [Problem(name, None, None, "file has a header but no rows")]
+    return df, []
+
+
+def _line(index) -> int | None:
+    try:
+        return int(index) + 2  # line 1 is the header
+    except (TypeError, ValueError):
+        return None
+
+
+def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Check and type one table with its schema; return the typed frame or the problems."""
+    try:
+        return spec.schema.validate(df, lazy=True), []
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        uncoerced = set(fc.loc[fc["check"].astype(str).str.startswith("coerce_dtype"), "column"])
+        problems, seen = [], set()
+        for _, f in fc.iterrows():
+            column = f["column"] if isinstance(f["column"], str) else None
+            line = _line(f["index"])
+            check = str(f["check"])
+            if check.startswith("dtype(") and (column, line) in seen:
+                continue  # the failed coercion already said it
+            if column in uncoerced and not check.startswith("coerce_dtype") and line is None:
+                continue  # range checks on a column that could not be typed only repeat that problem
+            seen.add((column, line))
+            if check in ("column_in_dataframe", "column_in_schema"):
+                column = str(f["failure_case"])
+            problems.append(Problem(file, line, column, describe_check(check, column, spec.types, f["failure_case"])))
+        return None, problems
+
+
+@functools.cache
+def _specs(dataset: str) -> dict[tuple[str, str], TableSpec]:
+    return build_specs(load_dictionary(dictionary_path(dataset)), dataset)
+
+
+def load_dictionary(path: Path | None = None) -> pd.DataFrame:
+    """The data dictionary as text columns."""
+    path = path or paths.DICTIONARY
+    df, problems = _read_csv(path)
+    if problems:
+        raise DataValidationError(problems)
+    return df.fillna("")
+
+
+def load_table(path: Path, dataset: str, table: str) -> pd.DataFrame:
+    """Load and validate a single table (no references to other tables are checked)."""
+    spec = _specs(dataset)[(dataset, table)]
+    df, problems = _read_csv(Path(path))
+    if not problems:
+        df, problems = validate_table(df, spec, paths.relative(path))
+    if problems:
+        raise DataValidationError(problems)
+    return df
+
+
+def load_dataset(dataset: str, data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Load every table of a dataset, validated, as a dict of typed DataFrames.
+
+    ``data_dir`` defaults to ``data/<dataset>``; a relative path is taken from
+    the project root, so any case series in the same schema can be loaded.
+    """
+    known = datasets()
+    if dataset not in known:
+        raise DataValidationError([Problem(str(data_dir or dataset), None, None, f"unknown dataset '{dataset}'; known: {', '.join(known)}")])
+    folder = paths.resolve(data_dir) if data_dir is not None else paths.DATA / dataset
+    specs = _specs(dataset)
+    tables, files, problems = {}, {}, []
+    for table in known[dataset]:
+        path = folder / f"{table}.csv"
+        files[table] = paths.relative(path)
+        df, file_problems = _read_csv(path)
+        if not file_problems:
+            df, file_problems = validate_table(df, specs[(dataset, table)], files[table])
+        problems += file_problems
+        if df is not None:
+            tables[table] = df
+    problems += _check_references(dataset, tables, files, specs)
+    if not problems:
+        problems += rules.check(dataset, tables, files)
+    if problems:
+        raise DataValidationError(problems)
+    return tables
+
+
+def _check_references(dataset, tables, files, specs) -> list[Problem]:
+    problems = []
+    for table, df in tables.items():
+        for column, (ref_table, ref_column) in specs[(dataset, table)].references.items():
+            if ref_table not in tables:
+                continue  # that table's own problems are already reported
+            known = set(tables[ref_table][ref_column].dropna())
+            for idx, value in df[column].items():
+                if pd.notna(value) and value not in known:
+                    problems.append(Problem(files[table], _line(idx), column, f"'{value}' does not exist in {files[ref_table]} ({ref_column})"))
+    return problems
+
+
+def load_sources() -> pd.DataFrame:
+    return load_table(paths.SOURCES, "", "sources")
+
+
+def load_claims(path: Path | None = None) -> pd.DataFrame:
+    """The claims register (data/claims.csv), validated."""
+    return load_table(path or paths.CLAIMS, "", "claims")
+
+
+def validate_all() -> dict[str, int]:
+    """Validate every table under data/; return the row count of each, or raise with every problem."""
+    counts, problems = {}, []
+    for loader, label in (
+        (lambda: {"sources": load_sources()}, ""),
+        (lambda: {"report-structure": load_table(paths.DATA / "report-structure.csv", "", "report-structure")}, ""),
+        *((functools.partial(load_dataset, dataset), f"{dataset}/") for dataset in datasets()),
+    ):
+        try:
+            counts.update({f"{label}{k}": len(v) for k, v in loader().items()})
+        except DataValidationError as exc:
+            problems += exc.problems
+    if paths.CLAIMS.exists():
+        try:
+            counts["claims"] = len(load_claims())
+        except DataValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataValidationError(problems)
+    return counts

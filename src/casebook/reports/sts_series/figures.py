@@ -1,0 +1,195 @@
+"""The case series' figures: lesion sizes over time, reductions per lesion, doses and injections.
+
+Each ``plot_*`` function takes the dataset's tables and returns a Matplotlib
+figure sized for a journal column or page (``casebook.publish.figures.figure``);
+``save_*`` writes it with ``casebook.publish.figures.save_figure`` under the stem
+``sts-series-<content>``. Each lesion keeps one colour (Okabe-Ito, in printed
+order) in every figure. A lesion lost to follow-up is never drawn at 0: its
+line stops at its last measurement, which is marked with a cross, and its
+reduction is written as "lost to follow-up" where a bar would be.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib.lines as mlines
+import matplotlib.patches as mpatches
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import MaxNLocator
+
+from casebook.publish.figures import FORMATS, PALETTE, figure, save_figure
+from casebook.reports.sts_series import analysis as series
+
+STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
+STEM_REDUCTIONS = "sts-series-reduction-per-lesion"
+STEM_DOSES = "sts-series-dose-and-injections"
+SMALL_LESION_MM = 10  # lesions below this baseline size get their own panel so they stay visible
+LINESTYLES = ("-", "--", ":", "-.")
+# Okabe-Ito order for lines: the pale yellow, hard to see as a thin line on white, comes last.
+LINE_COLOURS = tuple(PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 7, 6))
+REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0]}
+LOST_COLOUR = "#555555"
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def lesion_styles(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """Colour and line style of each lesion (printed order; styles change after every 8 colours)."""
+    ids = series.lesions(tables)["lesion_id"]
+    n = len(LINE_COLOURS)
+    return {lid: (LINE_COLOURS[i % n], LINESTYLES[(i // n) % len(LINESTYLES)]) for i, lid in enumerate(ids)}
+
+
+def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
+    """Lesion size (mm) at baseline and each follow-up week, one line per lesion labelled by site."""
+    weeks = series._weeks(weeks)
+    m = series.lesion_measurements(tables, weeks)
+    labels = series.lesion_labels(tables)
+    styles = lesion_styles(tables)
+    base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
+    groups = [(f"Baseline \u2265 {SMALL_LESION_MM} mm", base[base >= SMALL_LESION_MM].index),
+              (f"Baseline < {SMALL_LESION_MM} mm", base[base < SMALL_LESION_MM].index)]
+    groups = [(title, list(ids)) for title, ids in groups if len(ids)]
+    n_lesions = len(base)
+    fig, axes = figure("page", height_mm=max(62, 30 + 4.2 * n_lesions), ncols=len(groups), squeeze=False)
+    axes = axes[0]
+    handles = []
+    any_lost = False
+    for ax, (title, ids) in zip(axes, groups):
+        for lid in ids:
+            lm = m[(m["lesion_id"] == lid) & (m["status"] == series.MEASURED)]
+            colour, dashes = styles[lid]
+            ax.plot(lm["week"], lm["size_mm"], color=colour, linestyle=dashes, marker="o", markersize=4,
+                    markeredgecolor="white", markeredgewidth=0.5, linewidth=1.3)
+        for lid in ids:
+            lm = m[m["lesion_id"] == lid]
+            lost = lm[(lm["week"] > 0) & (lm["status"] != series.MEASURED)]
+            if len(lost):
+                any_lost = True
+                last = lm[lm["status"] == series.MEASURED].iloc[-1]
+                ax.plot([last["week"]], [last["size_mm"]], marker="X", markersize=7, color=styles[lid][0],
+                        markeredgecolor="black", markeredgewidth=0.6, linestyle="none", zorder=5)
+        ax.set_title(title)
+        ax.set_xticks([0, *weeks])
+        ax.set_xlim(-0.6, max(weeks) + 0.6)
+        top = float(base[ids].max()) * 1.08
+        ax.set_ylim(bottom=-0.03 * top, top=top)  # a size of 0 stays visible above the axis
+        ax.set_xlabel("Weeks from first injection")
+        ax.set_ylabel("Lesion size, mm")
+        for lid in ids:
+            handles.append(mlines.Line2D([], [], color=styles[lid][0], linestyle=styles[lid][1], marker="o",
+                                         markersize=3.5, linewidth=1.3, label=_wrap(labels[lid], 28)))
+    if any_lost:
+        handles.append(mlines.Line2D([], [], marker="X", markersize=6, color="white", markeredgecolor="black",
+                                     markeredgewidth=0.6, linestyle="none",
+                                     label="last measurement;\nthen lost to follow-up"))
+    fig.legend(handles=handles, loc="outside right center", frameon=False, handlelength=2.4)
+    return fig
+
+
+def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
+    """Percent reduction from baseline per lesion at each follow-up week (bars: recomputed from sizes;
+    ticks: as printed); lesions lost to follow-up are labelled, not drawn as 0."""
+    weeks = series._weeks(weeks)
+    r = series.reductions(tables, weeks)
+    labels = series.lesion_labels(tables)
+    ids = list(series.lesions(tables)["lesion_id"])
+    n, k = len(ids), len(weeks)
+    fig, ax = figure("column", height_mm=max(55, 22 + (5 + 2.2 * k) * n))
+    height = 0.8 / k
+    week_colours = {w: PALETTE[[0, 1, 2, 4, 5, 3, 6, 7][j % 8]] for j, w in enumerate(weeks)}
+    printed_drawn = False
+    for j, w in enumerate(weeks):
+        for i, lid in enumerate(ids):
+            y = i - 0.4 + (j + 0.5) * height
+            row = r[(r["lesion_id"] == lid) & (r["week"] == w)].iloc[0]
+            if row["status"] != series.MEASURED:
+                text = "lost to follow-up" if row["status"] == series.LOST else "not recorded"
+                ax.text(1.5, y, text, va="center", ha="left", fontsize=5.5, color=LOST_COLOUR, style="italic")
+                continue
+            ax.barh(y, row["reduction_recomputed_pct"], height=height * 0.92, color=week_colours[w], linewidth=0)
+            if pd.notna(row["reduction_printed_pct"]):
+                ax.plot([row["reduction_printed_pct"]] * 2, [y - height * 0.5, y + height * 0.5], color="black",
+                        linewidth=1.1, solid_capstyle="butt")
+                printed_drawn = True
+    ax.set_yticks(range(n), [_wrap(labels[i], 20) for i in ids])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel("Reduction from baseline size, %")
+    ax.tick_params(axis="y", length=0)
+    handles = [mpatches.Patch(color=week_colours[w], label=f"Week {w}") for w in weeks]
+    if printed_drawn:
+        handles.append(mlines.Line2D([], [], color="black", linewidth=1.1, marker="|", markersize=6,
+                                     linestyle="none", label="As printed"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False,
+               title="Bars: recomputed from sizes", title_fontsize=6.5)
+    sns.despine(ax=ax)
+    return fig
+
+
+def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float | None = None):
+    """Dose per treatment (mean with range, mg; volume in ml on the top axis) and injections per lesion."""
+    d = series.doses_per_lesion(tables, concentration_mg_per_ml)
+    labels = series.lesion_labels(tables)
+    n = len(d)
+    conc = float(d["concentration_mg_per_ml"].iloc[0])
+    fig, (ax_dose, ax_inj) = figure("page", height_mm=max(60, 26 + 7 * n), ncols=2, sharey=True,
+                                    gridspec_kw={"width_ratios": [2.2, 1]})
+    y = np.arange(n)
+    for i, row in enumerate(d.itertuples()):
+        colour = REGIMEN_COLOURS.get(row.regimen, PALETTE[2])
+        ax_dose.plot([row.dose_min_mg, row.dose_max_mg], [i, i], color=colour, linewidth=1.4, solid_capstyle="butt")
+        for x in (row.dose_min_mg, row.dose_max_mg):
+            ax_dose.plot([x, x], [i - 0.18, i + 0.18], color=colour, linewidth=1.1)
+        ax_dose.plot([row.dose_mean_mg], [i], marker="o", markersize=5, linestyle="none",
+                     color="white" if row.dose_shared else colour, markeredgecolor=colour, markeredgewidth=1.2)
+    ax_dose.set_yticks(y, [_wrap(labels[i], 22) for i in d["lesion_id"]])
+    ax_dose.invert_yaxis()
+    ax_dose.set_xlim(left=0, right=float(d["dose_max_mg"].max()) * 1.08)
+    ax_dose.set_xlabel("Sodium thiosulphate per treatment, mg (mean and range)")
+    top = ax_dose.secondary_xaxis("top", functions=(lambda mg: mg / conc, lambda ml: ml * conc))
+    top.set_xlabel(f"Volume at {series.fmt_number(conc)} mg/ml, ml")
+    ax_dose.tick_params(axis="y", length=0)
+
+    inj = d.assign(lesion=d["lesion_id"].map(labels), injections=d["injections"].astype(float))
+    sns.barplot(data=inj, x="injections", y="lesion", hue="regimen", palette=REGIMEN_COLOURS, dodge=False,
+                order=[labels[i] for i in d["lesion_id"]], legend=False, ax=ax_inj, width=0.6,
+                saturation=1)
+    for i, v in enumerate(inj["injections"]):
+        ax_inj.text(v + 0.08, i, series.fmt_number(v), va="center", ha="left", fontsize=6)
+    ax_inj.set_xlabel("Injections per lesion")
+    ax_inj.set_ylabel("")
+    ax_inj.set_xlim(0, float(inj["injections"].max()) + 1)
+    ax_inj.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_inj.tick_params(axis="y", length=0)
+
+    handles = [mlines.Line2D([], [], color=c, marker="o", markersize=4, linewidth=1.4, label=f"{reg.capitalize()} regimen")
+               for reg, c in REGIMEN_COLOURS.items() if reg in set(d["regimen"])]
+    if d["dose_shared"].any():
+        handles.append(mlines.Line2D([], [], color="black", marker="o", markerfacecolor="white", markersize=4,
+                                     linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+    return fig
+
+
+def save_size_trajectories(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
+                           weeks: Iterable[int] | None = None) -> list[Path]:
+    return save_figure(plot_size_trajectories(tables, weeks), STEM_TRAJECTORIES, outdir, formats)
+
+
+def save_reductions(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
+                    weeks: Iterable[int] | None = None) -> list[Path]:
+    return save_figure(plot_reductions(tables, weeks), STEM_REDUCTIONS, outdir, formats)
+
+
+def save_doses(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
+               concentration_mg_per_ml: float | None = None) -> list[Path]:
+    return save_figure(plot_doses(tables, concentration_mg_per_ml), STEM_DOSES, outdir, formats)

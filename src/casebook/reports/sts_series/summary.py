@@ -1,0 +1,313 @@
+"""The case summary of a series: methods and results written from the data by a template.
+
+:func:`summary_context` computes every number the prose uses (``None`` where the
+data cannot support it); :data:`TEMPLATE` is a Jinja2 template with one sentence
+per line, each guarded so that a sentence whose numbers are missing is not
+written; :func:`case_summary` renders it as Markdown. The wording is this
+project's own, not the report's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from casebook import paths
+from casebook.engine.io import write_text
+from casebook.reports.sts_series import analysis as series
+
+SUMMARY_STEM = "sts-series-case-summary"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_SEX_WORDS = {"female": ("woman", "women"), "male": ("man", "men")}
+
+TEMPLATE = """\
+### Methods
+
+{% if period %}The series covers patients treated from {{ period[0] }} to {{ period[1] }}.
+{% endif %}
+It comprises {{ n_patients }} {{ plural(n_patients, "patient") }}{% if sexes %}, {{ sexes }}{% endif %}, aged {{ age_min }} to {{ age_max }} years (mean {{ age_mean }}, median {{ age_median }}).
+{% if diagnoses %}By diagnosis, {{ diagnoses }}.
+{% endif %}
+{% if anti_centromere %}{{ anti_centromere }}
+{% endif %}
+In all, {{ n_lesions }} {{ plural(n_lesions, "lesion") }} {{ plural(n_lesions, "was", "were") }} treated{% if multi_lesion %} ({{ multi_lesion }}){% endif %}, at these sites: {{ sites }}{% if regions %}; by body region, {{ regions }}{% endif %}.
+{% if regimens %}{{ regimens }}
+{% endif %}
+{% if concentration %}The injected solution contained {{ concentration }} mg/ml sodium thiosulphate.
+{% endif %}
+{% if dose_min is not none %}The dose given at one treatment ranged from {{ dose_min }} to {{ dose_max }} mg{% if volume_min is not none %} ({{ volume_min }} to {{ volume_max }} ml at {{ concentration_used }} mg/ml){% endif %}; the patients' mean doses per treatment ranged from {{ mean_dose_min }} to {{ mean_dose_max }} mg.
+{% endif %}
+{% if injections_lesion is not none %}Counting every lesion at every visit, {{ injections_lesion }} {{ plural(injections_lesion, "injection") }} were given{% if injections_visit != injections_lesion %}; counting treatment visits, {{ injections_visit }}{% endif %}.
+{% endif %}
+{% if shared_dose %}{{ shared_dose }}
+{% endif %}
+Lesion size was measured at baseline and at {{ weeks_text }}; reductions below are computed from the recorded sizes as a percentage of the baseline size, and lesions not measured are counted as lost, never as unchanged or healed.
+
+### Results
+
+{% for w in weeks %}
+{% if w.measured == 0 %}No lesion was measured at week {{ w.week }}{% if w.lost %} ({{ w.lost }} of {{ w.total }} lost to follow-up){% endif %}.
+{% else %}At week {{ w.week }}, {{ w.measured }} of {{ w.total }} lesions were measured{% if w.lost %} and {{ w.lost }} {{ plural(w.lost, "was", "were") }} lost to follow-up{% endif %}{% if w.not_recorded %} ({{ w.not_recorded }} without a record){% endif %}; their size had fallen by a mean of {{ w.mean }}% (median {{ w.median }}%){% if w.complete is not none %}, and {{ w.complete }} of them had disappeared completely{% endif %}.
+{% if w.patient_mean is not none %}Averaging each patient's measured lesions, the mean reduction was {{ w.patient_mean }}% over {{ w.patient_measured }} {{ plural(w.patient_measured, "patient") }}{% if w.patient_complete is not none %}, {{ w.patient_complete }} of whom had no measurable lesion left{% endif %}.
+{% endif %}
+{% if w.printed_mean is not none and w.printed_mean != w.mean %}The reductions printed in the source table average {{ w.printed_mean }}% for the same lesions.
+{% endif %}
+{% endif %}
+{% endfor %}
+{% for d in discrepancies %}For lesion {{ d.lesion }} ({{ d.site }}) at week {{ d.week }} the table prints a reduction of {{ d.printed }}%, whereas its sizes ({{ d.baseline }} mm at baseline, {{ d.size }} mm then) give {{ d.recomputed }}%.
+{% endfor %}
+{% if complications %}{{ complications }}
+{% endif %}
+{% if deaths %}{{ deaths }}
+{% endif %}
+"""
+
+
+def plural(n, singular: str, plural_form: str | None = None) -> str:
+    return singular if n == 1 else (plural_form or singular + "s")
+
+
+def _num(x, decimals: int = 1) -> str:
+    """A number for prose: whole numbers without decimals, others with ``decimals`` places."""
+    x = float(x)
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    return f"{x:.{decimals}f}"
+
+
+def _listing(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _month(value: str) -> str | None:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(value).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def _study_value(tables, key: str) -> str | None:
+    study = tables.get("study")
+    if study is None or study.empty:
+        return None
+    rows = study.loc[study["key"] == key, "value"].dropna()
+    return str(rows.iloc[0]) if len(rows) else None
+
+
+def _sexes(pat: pd.DataFrame) -> str | None:
+    counts = pat["sex"].dropna().value_counts(sort=False)
+    if counts.empty or counts.sum() != len(pat):
+        return None
+    if len(counts) == 1:
+        sex, n = counts.index[0], int(counts.iloc[0])
+        return f"{'both' if n == 2 else 'all'} {_SEX_WORDS[sex][1]}" if n > 1 else f"a {_SEX_WORDS[sex][0]}"
+    return _listing([f"{n} {_SEX_WORDS[s][0 if n == 1 else 1]}" for s, n in counts.items()])
+
+
+def _diagnoses(pat: pd.DataFrame) -> str | None:
+    counts = pat["diagnosis"].value_counts(sort=False)
+    parts = [f"{n} had {series.ABBREVIATIONS.get(d, d)} ({d})" for d, n in counts.items()]
+    return _listing(parts) if parts else None
+
+
+def _anti_centromere(pat: pd.DataFrame) -> str | None:
+    ssc = pat[pat["diagnosis"] == "SSc"]
+    known = ssc[ssc["anti_centromere"].isin(["positive", "negative"])]
+    if known.empty:
+        return None
+    pos = int((known["anti_centromere"] == "positive").sum())
+    unknown = len(ssc) - len(known)
+    if pos == len(ssc):
+        text = f"Anti-centromere antibodies were present in all {len(ssc)} patients with SSc." if len(ssc) > 1 else \
+            "Anti-centromere antibodies were present in the patient with SSc."
+    else:
+        text = f"Anti-centromere antibodies were present in {pos} of the {len(known)} patients with SSc tested"
+        text += f" (not reported for {unknown})." if unknown else "."
+    return text
+
+
+def _regimens(tables) -> str | None:
+    reg = tables["regimens"]
+    n = len(reg)
+    single = reg[reg["regimen"] == "single"]
+    weekly = reg[reg["regimen"] == "weekly"]
+    weekly_text = ""
+    if len(weekly):
+        lo, hi = int(weekly["weeks"].min()), int(weekly["weeks"].max())
+        weekly_text = f"weekly injections for {lo if lo == hi else f'{lo} to {hi}'} {plural(hi, 'week')}"
+    if len(single) == n:
+        return "Every patient received a single injection." if n > 1 else "The patient received a single injection."
+    if len(weekly) == n:
+        return f"Every patient received {weekly_text}." if n > 1 else f"The patient received {weekly_text}."
+    if len(single) + len(weekly) == 0:
+        return None
+    return f"Of the {n} patients, {len(single)} received a single injection and {len(weekly)} {weekly_text}."
+
+
+def _complications(tables) -> str | None:
+    comp = tables.get("complications")
+    if comp is None or comp.empty or comp["complication"].dropna().empty:
+        return None
+    pat_ids = list(series.patients(tables)["patient_id"])
+    recorded = comp[comp["patient_id"].isin(pat_ids)]
+    missing = len(set(pat_ids) - set(recorded["patient_id"]))
+    words = {"transient pain": "transient pain at the injection", "infection": "an infection", "ulceration": "ulceration",
+             "necrosis": "necrosis", "other": "another complication"}
+    parts = []
+    for kind in ("transient pain", "infection", "ulceration", "necrosis", "other"):
+        rows = recorded[recorded["complication"] == kind]
+        n = rows["patient_id"].nunique()
+        if n:
+            text = f"{n} {plural(n, 'patient')} had {words[kind]}"
+            weeks_ = sorted(int(w) for w in rows["week"].dropna())
+            if weeks_:
+                text += f" ({plural(len(weeks_), 'week')} {_listing([str(w) for w in weeks_])})"
+            parts.append(text)
+    none = recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"})
+    n_none = int(none.sum())
+    if n_none:
+        parts.append(f"{n_none} {plural(n_none, 'patient')} had none")
+    if not parts:
+        return None
+    text = "As complications, " + _listing(parts) + "."
+    if missing:
+        text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
+    return text
+
+
+def _deaths(tables, weeks) -> str | None:
+    pat = series.patients(tables)
+    died = pat[pat["vital_status"] == "died"]
+    if died.empty:
+        return None
+    m = series.lesion_measurements(tables, weeks)
+    lost_weeks = sorted(set(m.loc[m["patient_id"].isin(died["patient_id"]) & (m["status"] == series.LOST), "week"]))
+    n = len(died)
+    text = f"During the series {n} {plural(n, 'patient')} died"
+    if lost_weeks:
+        n_les = m.loc[m["patient_id"].isin(died["patient_id"]), "lesion_id"].nunique()
+        sexes = set(died["sex"])
+        owner = "their" if n > 1 or len(sexes) != 1 else ("her" if sexes == {"female"} else "his")
+        which = f"{owner} lesion" if n_les == 1 else f"{owner} {n_les} lesions"
+        text += f", and {which} could not be measured at week {_listing([str(w) for w in lost_weeks])}"
+    return text + "."
+
+
+def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None,
+                    concentration_mg_per_ml: float | None = None) -> dict:
+    """Every number and phrase the summary uses, computed from the tables (None where not supported)."""
+    weeks = series._weeks(weeks)
+    pat = series.patients(tables)
+    ov = series.series_overview(tables)
+    start, end = _month(_study_value(tables, "period_start") or ""), _month(_study_value(tables, "period_end") or "")
+    n_les = series.lesions_per_patient(tables)
+    multi = n_les[n_les > 1]
+    reg = tables["regimens"]
+    concs = sorted(set(float(c) for c in reg["concentration_mg_per_ml"].dropna()))
+    vol = series.injected_volumes(tables, concentration_mg_per_ml)
+    sites = ov["sites"]
+    regions = ov["regions"]
+    ctx = {
+        "period": (start, end) if start and end else None,
+        "n_patients": ov["patients"],
+        "sexes": _sexes(pat),
+        "age_min": ov["age_min"], "age_max": ov["age_max"],
+        "age_mean": _num(ov["age_mean"]), "age_median": _num(ov["age_median"]),
+        "diagnoses": _diagnoses(pat),
+        "anti_centromere": _anti_centromere(pat),
+        "n_lesions": ov["lesions"],
+        "multi_lesion": (f"{len(multi)} {plural(len(multi), 'patient')} with more than one lesion" if len(multi) else None),
+        "sites": _listing([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s} ({n})" for s, n in sites.items()]),
+        "regions": _listing([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
+        "regimens": _regimens(tables),
+        "concentration": _num(concs[0]) if len(concs) == 1 else None,
+        "concentration_used": _num(vol["concentration_mg_per_ml"].iloc[0]),
+        "dose_min": _num(reg["dose_min_mg"].min()), "dose_max": _num(reg["dose_max_mg"].max()),
+        "volume_min": _num(vol["volume_min_ml"].min(), 2), "volume_max": _num(vol["volume_max_ml"].max(), 2),
+        "mean_dose_min": _num(reg["dose_mean_mg"].min()), "mean_dose_max": _num(reg["dose_mean_mg"].max()),
+        "injections_lesion": series.injections_total(tables, "lesion"),
+        "injections_visit": series.injections_total(tables, "visit"),
+        "shared_dose": None,
+        "weeks_text": "week " + _listing([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + _listing([str(w) for w in weeks]),
+        "weeks": [],
+        "discrepancies": [],
+        "complications": _complications(tables),
+        "deaths": _deaths(tables, weeks),
+    }
+    if len(vol["concentration_mg_per_ml"].unique()) != 1:
+        ctx["volume_min"] = ctx["volume_max"] = None
+    if len(multi):
+        who = "the patient" if len(multi) == 1 else f"the {len(multi)} patients"
+        ctx["shared_dose"] = (
+            f"For {who} with several lesions treated at the same visits, the data give one dose per treatment "
+            "and do not say whether it went into each lesion or was shared between them."
+        )
+    out = series.outcomes(tables, weeks)
+    for w in weeks:
+        les = out[(out["week"] == w) & (out["unit"] == "lesion")].iloc[0]
+        pt = out[(out["week"] == w) & (out["unit"] == "patient")].iloc[0]
+        has_printed = pd.notna(les["mean_reduction_printed_pct"])
+        ctx["weeks"].append({
+            "week": w, "total": int(les["total"]), "measured": int(les["measured"]), "lost": int(les["lost"]),
+            "not_recorded": int(les["not_recorded"]),
+            "mean": _num(les["mean_reduction_recomputed_pct"]) if les["measured"] else None,
+            "median": _num(les["median_reduction_recomputed_pct"]) if les["measured"] else None,
+            "complete": int(les["complete_remissions"]) if les["measured"] else None,
+            "patient_mean": (_num(pt["mean_reduction_recomputed_pct"])
+                             if pt["measured"] and pt["total"] != les["total"] else None),
+            "patient_measured": int(pt["measured"]),
+            "patient_complete": int(pt["complete_remissions"]) if pt["measured"] else None,
+            "printed_mean": _num(les["mean_reduction_printed_pct"]) if has_printed and les["measured"] else None,
+        })
+    red = series.reductions(tables, weeks)
+    labels = series.lesions(tables).set_index("lesion_id")["site_printed"]
+    for r in red[red["reduction_differs"]].itertuples():
+        ctx["discrepancies"].append({"lesion": r.lesion_id, "site": labels[r.lesion_id], "week": int(r.week),
+                                     "printed": _num(r.reduction_printed_pct), "recomputed": _num(r.reduction_recomputed_pct),
+                                     "baseline": _num(r.baseline_mm), "size": _num(r.size_mm)})
+    return ctx
+
+
+def render(context: dict) -> str:
+    """Render the template: one sentence per line, joined into paragraphs; blank lines separate paragraphs."""
+    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False)
+    raw = env.from_string(TEMPLATE).render(**context, plural=plural)
+    paragraphs, current = [], []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            paragraphs.append(line)
+        elif line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def case_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None,
+                 concentration_mg_per_ml: float | None = None) -> str:
+    """The methods and results of the series as Markdown, every number computed from ``tables``."""
+    return render(summary_context(tables, weeks, concentration_mg_per_ml))
+
+
+def write_summary(tables: dict[str, pd.DataFrame], outdir: str | Path = "tables", weeks: Iterable[int] | None = None,
+                  concentration_mg_per_ml: float | None = None) -> Path:
+    """Write the case summary as ``<outdir>/sts-series-case-summary.md``."""
+    text = "## Case summary (generated from data)\n\n" + case_summary(tables, weeks, concentration_mg_per_ml)
+    return write_text(paths.resolve(outdir) / f"{SUMMARY_STEM}.md", text)

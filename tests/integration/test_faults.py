@@ -1,0 +1,127 @@
+"""Faults during a build: a kernel killed mid-run, Ctrl-C (SIGINT) during a parallel build, an output folder that
+cannot be written. Each is reported clearly, leaves no partial artefact, temporary file or stale manifest entry,
+and the next build recovers without --force. (A notebook that raises: tests/test_build.py.)"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import run_build
+
+pytestmark = pytest.mark.slow
+
+
+def _manifest(root: Path, *names: str) -> Path:
+    path = root / "faults.toml"
+    path.write_text("".join(f'[[notebook]]\npath = "notebooks/{n}.ipynb"\n\n' for n in names), encoding="utf-8")
+    return path
+
+
+def _leftovers(root: Path) -> list[str]:
+    """Temporary files of atomic writes, and the build's scratch folder, anywhere in the project."""
+    found = [p.relative_to(root).as_posix() for p in root.rglob("*.tmp")]
+    if (root / "build" / "tmp").exists():
+        found.append("build/tmp")
+    return found
+
+
+def _assert_provenance_matches_disk(root: Path) -> dict:
+    """Every artefact provenance.json lists exists with its recorded sha256 (no stale entry)."""
+    prov = json.loads((root / "provenance.json").read_text(encoding="utf-8"))["artefacts"]
+    for rel, entry in prov.items():
+        assert (root / rel).is_file(), f"provenance.json lists {rel}, which does not exist"
+        assert hashlib.sha256((root / rel).read_bytes()).hexdigest() == entry["sha256"], f"stale entry for {rel}"
+    return prov
+
+
+def test_kernel_killed_mid_run(fixture_project: Path):
+    root = fixture_project
+    run_build(root, "--manifest", str(_manifest(root, "fixture-jdm")))
+    before = (root / "provenance.json").read_bytes()
+    proc = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-dies")), check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "notebooks/fixture-dies.ipynb: the kernel died in cell 6 (killed, or out of memory)" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list((root / "tables").glob("fixture-dies*")), "the dead kernel's table was kept"
+    assert _leftovers(root) == []
+    assert (root / "provenance.json").read_bytes() == before
+    _assert_provenance_matches_disk(root)
+    # fixed (here: dropped from the manifest), the next build recovers without --force
+    again = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts")))
+    assert "executing 1 notebook run(s)" in again.stdout, again.stdout
+    assert "notebooks/fixture-sts.ipynb" in _assert_provenance_matches_disk(root)
+
+
+def test_sigint_during_parallel_build(fixture_project: Path):
+    root = fixture_project
+    run_build(root, "--manifest", str(_manifest(root, "fixture-jdm")))
+    before = (root / "provenance.json").read_bytes()
+    manifest = _manifest(root, "fixture-jdm", "fixture-slow", "fixture-sts")
+    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
+                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (root / "tables" / "fixture-slow.csv").exists():  # the slow notebook wrote, then sleeps
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, out + err
+    assert "casebook: interrupted" in err and "Traceback" not in err, err
+    assert not list((root / "tables").glob("fixture-slow*")), "the interrupted run's table was kept"
+    assert _leftovers(root) == []
+    prov = _assert_provenance_matches_disk(root)  # runs that finished are recorded, the others are not
+    assert "tables/fixture-slow.csv" not in prov
+    if "fixture-jdm.ipynb [default] in" not in out:
+        assert (root / "provenance.json").read_bytes() == before
+    # no kernel of the interrupted build is still alive to write anything later
+    time.sleep(1)
+    assert not list((root / "tables").glob("fixture-slow*"))
+    # the next build (without the slow notebook) recovers without --force
+    again = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts")))
+    assert "build: executed" in again.stdout, again.stdout
+    assert {"tables/fixture-sts-lesion-sizes.csv", "tables/fixture-jdm-muscle-scores.csv"} <= set(_assert_provenance_matches_disk(root))
+    assert run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts"))).stdout.count("nothing to execute") == 1
+
+
+def test_output_folder_that_cannot_be_written(fixture_project: Path):
+    root = fixture_project
+    run_build(root, "--manifest", str(_manifest(root, "fixture-sts")))
+    before = (root / "provenance.json").read_bytes()
+    shutil.rmtree(root / "tables")
+    (root / "tables").write_text("not a folder\n")  # chmod does not stop root; a file in the way stops anyone
+    proc = run_build(root, "--manifest", str(_manifest(root, "fixture-sts", "fixture-jdm")), check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cannot write tables/fixture-sts-lesion-sizes.csv: tables is a file, not a folder" in proc.stderr, proc.stderr
+    assert "cannot write tables/fixture-jdm-muscle-scores.csv: tables is a file, not a folder" in proc.stderr
+    assert not list((root / "figures").glob("fixture-sts*.tmp"))
+    assert _leftovers(root) == []
+    assert (root / "provenance.json").read_bytes() == before
+    (root / "tables").unlink()
+    again = run_build(root, "--manifest", str(_manifest(root, "fixture-sts", "fixture-jdm")))
+    assert "executing 2 notebook run(s)" in again.stdout, again.stdout
+    _assert_provenance_matches_disk(root)
+
+
+def test_build_folder_that_cannot_be_written(fixture_project: Path):
+    root = fixture_project
+    (root / "build").write_text("not a folder\n")
+    proc = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm")), check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "casebook: error: cannot write the build's scratch folder build/tmp" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr

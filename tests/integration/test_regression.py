@@ -1,0 +1,117 @@
+"""Regression checks beyond nbval: artefact hashes against provenance.json, proof that the checks fail
+when a data value changes, and proof that the report notebooks are really parameterised.
+
+nbval itself runs over notebooks/*.ipynb from the pytest configuration in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.engine import build, provenance
+
+from helpers import MAIN, copy_project, run_build, run_nbval
+
+PROJECT_NOTEBOOKS = sorted({r.notebook for r in build.read_manifest(MAIN / "notebooks" / "build.toml")})
+SERIES_NOTEBOOK = "notebooks/02-sts-series-intralesional-thiosulfate.ipynb"
+
+
+def test_the_project_has_notebooks_and_provenance():
+    """The checks below are only meaningful with notebooks and a committed provenance.json: their absence fails."""
+    assert PROJECT_NOTEBOOKS, "notebooks/build.toml lists no notebooks"
+    assert (MAIN / "provenance.json").is_file(), "provenance.json is not committed: run `make build`"
+
+
+def _perturb(root: Path) -> str:
+    """Change one measured follow-up size in the series data (still valid); return what changed."""
+    path = root / "data" / "sts-series" / "measurements.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["week"] != "0" and r["status"] == "measured" and float(r["size_mm"]) > 0)
+    old = row["size_mm"]
+    row["size_mm"] = f"{float(old) / 2:g}"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return f"{row['lesion_id']} week {row['week']}: {old} -> {row['size_mm']} mm"
+
+
+def _artefact_differences(root: Path, committed: dict) -> list[str]:
+    run_build(root, "--force")
+    return provenance.diff(committed, provenance.read(root / "provenance.json"))
+
+
+@pytest.mark.slow
+def test_committed_artefacts_match_a_clean_rebuild(tmp_path: Path):
+    """nbval skips images: rebuild everything in a copy and compare every artefact's sha256."""
+    root = copy_project(tmp_path / "project")
+    committed = provenance.read(MAIN / "provenance.json")
+    differences = _artefact_differences(root, committed)
+    assert not differences, "artefacts differ from provenance.json:\n  " + "\n  ".join(differences)
+    assert (root / "provenance.json").read_bytes() == (MAIN / "provenance.json").read_bytes()
+
+
+def _assert_checks_fail_on_change(root: Path, notebooks: list[str]) -> None:
+    committed = provenance.read(root / "provenance.json")
+    what = _perturb(root)
+    nbval = run_nbval(root, *(root / nb for nb in notebooks))
+    assert nbval.returncode != 0, f"nbval passed although {what}:\n{nbval.stdout[-3000:]}"
+    failing = [nb for nb in notebooks if Path(nb).name in nbval.stdout and "FAILED" in nbval.stdout]
+    assert failing, f"nbval output names no notebook:\n{nbval.stdout[-3000:]}"
+    differences = _artefact_differences(root, committed)
+    assert differences, f"artefact check passed although {what}"
+    assert any("data/sts-series/measurements.csv" in d for d in differences), differences
+
+
+@pytest.mark.slow
+def test_checks_fail_on_change_fixture(fixture_project: Path):
+    """On the fixture project: build it (the 'committed' state), change one value, nbval and hashes fail."""
+    (fixture_project / "notebooks" / "build.toml").write_text('[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n')
+    run_build(fixture_project)
+    _assert_checks_fail_on_change(fixture_project, ["notebooks/fixture-sts.ipynb"])
+
+
+@pytest.mark.slow
+def test_checks_fail_on_change_project(tmp_path: Path):
+    """On a copy of the repository: the committed notebooks and artefacts no longer match."""
+    readers = sorted({e["notebook"] for e in provenance.read(MAIN / "provenance.json").values()
+                      if "data/sts-series/measurements.csv" in e["inputs"]})
+    assert readers, "no committed notebook reads data/sts-series/measurements.csv"
+    _assert_checks_fail_on_change(copy_project(tmp_path / "project"), readers)
+
+
+@pytest.mark.slow
+def test_series_notebook_runs_on_a_synthetic_series(tmp_path: Path):
+    """Report 2 rebuilt from a synthetic series (fixed seed) shows that series, not the published one."""
+    from casebook.reports.sts_series.synthetic import write_series
+
+    root = copy_project(tmp_path / "project")
+    folder = root / "data" / "synthetic-sts-series"
+    write_series(folder, seed=20240601)
+    manifest = root / "synthetic.toml"
+    manifest.write_text(f'[[notebook]]\npath = "{SERIES_NOTEBOOK}"\n[notebook.sets.synthetic]\n'
+                        'data_dir = "data/synthetic-sts-series"\n')
+    run_build(root, "--manifest", str(manifest), "--only", f"{Path(SERIES_NOTEBOOK).stem}--synthetic")
+    out = root / "build" / "runs" / Path(SERIES_NOTEBOOK).stem / "synthetic"
+    prov = provenance.read(out / "provenance.json")
+    assert prov, "the synthetic run recorded no artefacts"
+    assert all("data/synthetic-sts-series/measurements.csv" in e["inputs"] for e in prov.values())
+    assert not any(k.startswith("data/sts-series/") for e in prov.values() for k in e["inputs"]), \
+        "the synthetic run read the published series"
+    tables = {p.name: p.read_text() for p in (out / "tables").glob("*.csv")}
+    committed = {name: (MAIN / "tables" / name).read_text() for name in tables if (MAIN / "tables" / name).is_file()}
+    assert tables and any(tables[n] != committed.get(n) for n in tables), "synthetic tables equal the published ones"
+    patients = [r["patient_id"] for r in csv.DictReader((folder / "patients.csv").open(encoding="utf-8"))]
+    shown = json.dumps(json.loads((out / f"{Path(SERIES_NOTEBOOK).stem}.ipynb").read_text())["cells"])
+    shown += "".join(tables.values())
+    lesion_sizes = [r["size_mm"] for r in csv.DictReader((folder / "measurements.csv").open(encoding="utf-8")) if r["size_mm"]]
+    assert len(set(lesion_sizes)) > 1 and len(patients) >= 1
+    assert any(p in shown for p in patients), "no synthetic patient appears in the outputs"
+    shutil.rmtree(out.parent, ignore_errors=True)

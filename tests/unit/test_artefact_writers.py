@@ -1,0 +1,59 @@
+"""Figures and tables are written atomically and byte-identically, with no dates or software stamps."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from casebook import CasebookError
+from casebook.engine.io import atomic_path
+from casebook.publish.figures import figure, save_figure
+from casebook.publish.tables import write_table
+
+
+def _plot(tmp_path, name):
+    fig, ax = figure("column", 50)
+    ax.plot([0, 4, 12], [70, 30, 5], marker="o", label="knee")
+    ax.legend()
+    return {p.suffix: p.read_bytes() for p in save_figure(fig, name, tmp_path)}
+
+
+def test_figures_are_byte_identical_and_unstamped(tmp_path):
+    a = _plot(tmp_path / "a", "f")
+    b = _plot(tmp_path / "b", "f")
+    assert set(a) == {".png", ".svg", ".pdf"}
+    assert a == b
+    assert b"Matplotlib" not in a[".png"] and b"<dc:date>" not in a[".svg"] and b"CreationDate" not in a[".pdf"]
+
+
+def test_png_is_300_dpi_and_column_wide(tmp_path):
+    png = _plot(tmp_path, "f")[".png"]
+    width = int.from_bytes(png[16:20], "big")
+    assert abs(width - round(85 / 25.4 * 300)) <= 2
+
+
+def test_tables_in_three_formats_escape_latex(tmp_path):
+    df = pd.DataFrame({"site": ["Knee & elbow"], "reduction_%": [57]})
+    out = {p.suffix: p.read_text() for p in write_table(df, "t", tmp_path, caption="A 100% caption")}
+    assert out[".csv"] == "site,reduction_%\nKnee & elbow,57\n"
+    assert r"Knee \& elbow" in out[".tex"] and r"\toprule" in out[".tex"] and r"100\%" in out[".tex"]
+    assert "| Knee & elbow" in out[".md"]
+
+
+def test_interrupted_write_leaves_old_file_and_no_temp(tmp_path):
+    target = tmp_path / "t.csv"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("interrupted")
+    assert target.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["t.csv"]
+
+
+def test_unwritable_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(CasebookError, match="cannot write"):
+        write_table(pd.DataFrame({"a": [1]}), "t", blocker / "sub")

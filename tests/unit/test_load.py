@@ -1,0 +1,123 @@
+"""Loading and validation: the real data pass, and every file of the bad-input corpus fails with its exact problem."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from casebook import DataValidationError, load_dataset, paths, validate_all
+from casebook.data.load import datasets, dictionary_path
+
+CORPUS = Path(__file__).parents[1] / "bad-inputs" / "data"
+CASES = sorted(p.name for p in CORPUS.iterdir())
+
+
+def test_every_dataset_loads_with_types():
+    series = load_dataset("sts-series")
+    assert set(series) == set(datasets()["sts-series"])
+    assert series["measurements"]["size_mm"].dtype == "float64"
+    assert str(series["patients"]["age_years"].dtype) == "Int64"
+    case = load_dataset("jdm-case")
+    assert case["case"].loc[0, "age_at_presentation_months"] == 46
+
+
+def test_lost_to_follow_up_is_missing_not_zero():
+    m = load_dataset("sts-series")["measurements"]
+    lost = m[m["status"] == "lost_to_follow_up"]
+    assert len(lost) == 2 and lost["size_mm"].isna().all()
+
+
+def test_validate_all_counts_rows():
+    counts = validate_all()
+    assert counts["sts-series/lesions"] == 7 and counts["jdm-case/treatments"] == 7
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 20
+
+
+def _broken_copy(case: str, tmp_path: Path) -> tuple[str, Path]:
+    folder = CORPUS / case
+    dataset = (folder / "dataset.txt").read_text().strip()
+    target = tmp_path / dataset
+    shutil.copytree(paths.DATA / dataset, target)
+    for f in folder.glob("*.csv"):
+        shutil.copy(f, target / f.name)
+    return dataset, target
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_reports_exact_problem(case, tmp_path):
+    dataset, folder = _broken_copy(case, tmp_path)
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(dataset, folder)
+    got = [str(p).replace(f"{tmp_path}/", "") for p in info.value.problems]
+    expected = (CORPUS / case / "expected.txt").read_text().splitlines()
+    assert got == expected
+
+
+def test_all_problems_are_reported_together(tmp_path):
+    folder = tmp_path / "sts-series"
+    shutil.copytree(paths.DATA / "sts-series", folder)
+    for case in ("negative-size", "unknown-diagnosis", "missing-column"):
+        for f in (CORPUS / case).glob("*.csv"):
+            shutil.copy(f, folder / f.name)
+    with pytest.raises(DataValidationError) as info:
+        load_dataset("sts-series", folder)
+    columns = {p.column for p in info.value.problems}
+    assert {"size_mm", "diagnosis", "site_class"} <= columns
+    assert "3 problem(s)" in str(info.value)
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(paths.ROOT / "pyproject.toml", root)
+    shutil.copytree(paths.DATA, root / "data")
+    return root
+
+
+def _cli(*args: str, root: Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "casebook", *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_cli_validate_works_from_any_folder(tmp_path):
+    result = _cli("validate", root=paths.ROOT, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "data valid" in result.stdout
+
+
+def test_cli_names_file_line_column_and_exits_non_zero(tmp_path):
+    root = _project_copy(tmp_path)
+    shutil.copy(CORPUS / "dangling-patient" / "lesions.csv", root / "data" / "sts-series" / "lesions.csv")
+    before = {p: p.read_bytes() for p in (root / "data").rglob("*.csv")}
+    result = _cli("validate", root=root, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "data/sts-series/lesions.csv, line 6, column 'patient_id': 'P9' does not exist" in result.stderr
+    assert {p: p.read_bytes() for p in (root / "data").rglob("*.csv")} == before
+
+
+def test_every_table_and_column_is_in_the_dictionary():
+    for dataset, tables in datasets().items():
+        dictionary = pd.read_csv(dictionary_path(dataset), dtype=str, keep_default_na=False)
+        for table in tables:
+            header = pd.read_csv(paths.DATA / dataset / f"{table}.csv", nrows=0).columns
+            documented = dictionary.loc[dictionary["table"] == table, "column"]
+            assert list(header) == list(documented), f"{dataset}/{table}"
+        assert (dictionary["description"] != "").all()
+        assert set(dictionary["type"]) <= {"string", "category", "integer", "number"}
+
+
+def test_every_row_names_its_source():
+    for dataset, tables in datasets().items():
+        data = load_dataset(dataset)
+        for table in tables:
+            df = data[table]
+            assert df["source_file"].notna().all() and df["source_location"].notna().all(), table

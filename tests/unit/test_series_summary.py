@@ -1,0 +1,80 @@
+"""casebook.reports.sts_series.summary: the case summary is written from data, and only what the data support is written."""
+
+from __future__ import annotations
+
+from casebook.reports.sts_series import summary as ss
+
+from helpers import copy_tables, lose_week
+
+
+def test_numbers_are_computed(tables):
+    text = ss.case_summary(tables, [4, 12], 150.0)
+    for expected in ("6 patients, all women", "aged 49 to 74 years", "5 had systemic sclerosis (SSc)",
+                     "1 had nephrogenic systemic fibrosis (NSF)", "7 lesions", "20 injections", "counting treatment visits, 17",
+                     "12.5 to 275 mg", "0.08 to 1.83 ml at 150 mg/ml", "At week 4, 7 of 7 lesions", "mean of 62.6%",
+                     "median 58.8%", "5 of 7 lesions were measured and 2 were lost to follow-up", "mean of 89.4%",
+                     "prints a reduction of 80%", "give 87.5%", "July 2014 to December 2014",
+                     "1 patient had an infection (week 2)", "3 patients had transient pain"):
+        assert expected in text, expected
+    assert "NSE" not in text
+
+
+def test_concentration_parameter_changes_the_volumes(tables):
+    assert "0.12 to 2.75 ml at 100 mg/ml" in ss.case_summary(tables, [4, 12], 100.0)
+
+
+def test_own_words_not_the_report_sentences(tables):
+    text = ss.case_summary(tables)
+    for sentence in ("Complete remission was obtained", "were, on average, reduced by", "All patients were women",
+                     "Most patients reported transient pain"):
+        assert sentence not in text
+
+
+def test_complications_sentence_omitted_without_complications(tables):
+    t = copy_tables(tables)
+    t["complications"] = t["complications"].iloc[0:0]
+    text = ss.case_summary(t)
+    assert "complication" not in text.lower()
+    assert "transient pain" not in text
+
+
+def test_complications_partly_recorded_says_so(tables):
+    t = copy_tables(tables)
+    t["complications"] = t["complications"][t["complications"]["patient_id"] != "P4"]
+    assert "No complications are recorded for 1 patient." in ss.case_summary(t)
+
+
+def test_no_mean_when_all_lesions_lost_at_a_week(tables):
+    t = lose_week(tables, 12)
+    text = ss.case_summary(t)
+    assert "No lesion was measured at week 12 (7 of 7 lost to follow-up)." in text
+    results = text.split("### Results", 1)[1]
+    week12 = results[results.index("week 12"):]
+    assert "mean" not in week12 and "median" not in week12
+    assert "At week 4, 7 of 7 lesions" in text
+
+
+def test_unsupported_sentences_are_not_written(tables):
+    t = copy_tables(tables)
+    t["study"] = t["study"][~t["study"]["key"].isin(["period_start", "period_end"])]
+    t["patients"] = t["patients"].assign(anti_centromere="not reported", vital_status="alive")
+    text = ss.case_summary(t)
+    assert "treated from" not in text
+    assert "nti-centromere" not in text
+    assert "died" not in text
+
+
+def test_one_dose_printed_for_two_lesions_is_flagged(tables):
+    assert "do not say whether it went into each lesion or was shared" in ss.case_summary(tables)
+
+
+def test_printed_mean_sentence_only_where_printed_differs(tables):
+    t = copy_tables(tables)
+    t["measurements"]["reduction_printed_pct"] = float("nan")
+    assert "printed" not in ss.case_summary(t)
+
+
+def test_write_summary_is_deterministic(tables, tmp_path):
+    a = ss.write_summary(tables, tmp_path / "a").read_bytes()
+    b = ss.write_summary(tables, tmp_path / "b").read_bytes()
+    assert a == b and a.startswith(b"## Case summary")
