@@ -30,7 +30,8 @@ def registry() -> dict[str, Report]:
         if not isinstance(report, Report):
             raise CasebookError(f"casebook.reports.{info.name} defines no REPORT (a casebook.reports.Report)")
         if report.id in found:
-            raise CasebookError(f"two reports have the id {report.id!r}: {found[report.id].package} and {report.package}")
+            other = found[report.id].package
+            raise CasebookError(f"two reports have the id {report.id!r}: {other} and {report.package}")
         found[report.id] = report
     return found
 
