@@ -1,0 +1,107 @@
+"""A report is one unit: adding a third one is adding its folders, its notebook and one manifest entry.
+
+In a temporary copy of the whole project (code included), the fixture report of ``tests/fixtures/third-report/``
+is added file by file, plus one entry appended to ``notebooks/build.toml``; nothing else is edited. The copy's
+own code runs (``PYTHONPATH`` puts its ``src`` first), and ``casebook validate``, ``build`` and ``html`` must
+all pick the new report up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES, MAIN
+
+THIRD = FIXTURES / "third-report"
+COPIED = ("src", "data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
+
+pytestmark = pytest.mark.slow
+
+
+def _copy_project(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", ".*.tmp")
+    for name in COPIED:
+        src = MAIN / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=ignore)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def _add_third_report(root: Path) -> list[str]:
+    """Copy the fixture's files into the project and append its manifest entry; return what was added."""
+    added = []
+    for src in sorted(p for p in THIRD.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        rel = src.relative_to(THIRD)
+        if rel.name == "build.toml.entry":
+            continue
+        assert not (root / rel).exists(), f"the fixture would overwrite {rel}"
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, root / rel)
+        added.append(rel.as_posix())
+    with open(root / "notebooks" / "build.toml", "a", encoding="utf-8") as fh:
+        fh.write((THIRD / "build.toml.entry").read_text(encoding="utf-8"))
+    return added
+
+
+def _casebook(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
+    for name in ("MPLCONFIGDIR", "IPYTHONDIR"):
+        env[name] = str(root / "build" / ".config" / name.lower())
+    proc = subprocess.run([sys.executable, "-m", "casebook", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"casebook {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = _copy_project(tmp_path_factory.mktemp("third") / "project")
+    _add_third_report(root)
+    return root
+
+
+def test_the_copy_runs_its_own_code(project):
+    probe = _casebook(project, "validate")
+    assert "demo-case/lesions: 3 rows" in probe.stdout and "demo-case/patient: 1 rows" in probe.stdout
+
+
+def test_validate_checks_the_new_report_with_its_own_rules(project, tmp_path):
+    bad = _copy_project(tmp_path / "bad")
+    _add_third_report(bad)
+    with open(bad / "data" / "demo-case" / "patient.csv", "a", encoding="utf-8") as fh:
+        fh.write("B,61,female\n")
+    env = {**os.environ, "CASEBOOK_ROOT": str(bad), "PYTHONPATH": str(bad / "src")}
+    proc = subprocess.run([sys.executable, "-m", "casebook", "validate"], cwd=bad, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert ("data/demo-case/patient.csv, line 3, column 'patient_id': patient 'B' has no lesion in "
+            "data/demo-case/lesions.csv") in proc.stderr
+
+
+def test_build_and_site_pick_up_the_new_report(project):
+    built = _casebook(project, "build", "--jobs", "2")
+    assert "notebooks/05-demo-case.ipynb" in built.stdout
+    for name in ("tables/demo-case-lesion-changes.csv", "figures/demo-case-lesion-sizes.png",
+                 "figures/demo-case-lesion-sizes.svg", "figures/demo-case-lesion-sizes.pdf"):
+        assert (project / name).is_file(), name
+    changes = (project / "tables" / "demo-case-lesion-changes.csv").read_text(encoding="utf-8")
+    assert "L1,left elbow,20,8,60" in changes and "L3,left heel,5,6,-20" in changes
+    assert "not measured" in changes
+    index = (project / "notebooks" / "00-index.ipynb").read_text(encoding="utf-8")
+    assert "05-demo-case.ipynb" in index and "care-checklist-demo-case" in index
+    assert (project / "tables" / "care-checklist-demo-case.csv").is_file()
+    _casebook(project, "html")
+    site = project / "build" / "site"
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "demo-case" in page and "05-demo-case" in page
+    assert any("05-demo-case" in p.name for p in site.rglob("*.html"))
+    again = _casebook(project, "build", "--jobs", "2")
+    assert "demo-case" not in again.stdout.split("build:")[-1] or "executed 0" in again.stdout
