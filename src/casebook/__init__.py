@@ -14,6 +14,33 @@ from casebook.exceptions import (
     Problem,
 )
 
+
+def _record_imports() -> None:
+    """Under the build, log every ``casebook`` module the kernel imports (``CASEBOOK_MODULE_LOG``, see
+    :mod:`casebook.engine.protocol`): a run's cache then depends on exactly the code it used."""
+    import os
+    import sys
+
+    log = os.environ.get("CASEBOOK_MODULE_LOG")
+    if not log:
+        return
+
+    def write(names) -> None:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.writelines(f"{n}\n" for n in names)
+
+    class _Recorder:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] == __name__:
+                write([name])
+            return None  # only watching: the normal finders import the module
+
+    write(sorted(m for m in sys.modules if m.split(".")[0] == __name__))
+    sys.meta_path.insert(0, _Recorder())
+
+
+_record_imports()
+
 # Imported on first use: ``import casebook.engine.build`` (the command line, the build's workers) must not pay for
 # pandas and pandera, which only the kernels and validation need.
 _LAZY = {

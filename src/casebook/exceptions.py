@@ -8,6 +8,11 @@ from dataclasses import dataclass
 class CasebookError(Exception):
     """Root of the package's own errors."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython (and so a notebook, papermill and the build's kernels) shows this instead of a traceback: the
+        # message says what is wrong in the author's terms; the package's frames would only bury it.
+        return [f"{type(self).__name__}: {self}"]
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

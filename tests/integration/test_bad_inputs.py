@@ -4,7 +4,7 @@ command line on every kind of bad input: a clear message, a non-zero exit, every
 Data cases (tests/bad-inputs/data/) are checked at the loader level in tests/test_load.py. Each parameter or
 manifest case is a folder with a ``build.toml`` (and any notebooks it names, under ``notebooks/``) and an
 ``expected.txt`` holding the exact error. Parameter and manifest errors are found before any kernel starts;
-``casebook.engine.build.check`` is the part of the build that finds them.
+``casebook.engine.build.read_manifest`` and ``plan`` are the part of the build that finds them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 
 from casebook import paths
 from casebook.engine import build
+from casebook.engine.cache import Cache
 from casebook.exceptions import CasebookError
 
 from helpers import MAIN, copy_project, run_build
@@ -36,10 +37,9 @@ def test_corpus_covers_data_parameters_and_manifest():
 
 def _checks(manifest: Path) -> None:
     """Everything the build checks before it executes anything, in the same order."""
-    runs = build.read_manifest(manifest)
-    for run in runs:
-        build.parameters_for(run)
-    build._waves(runs)
+    cache = Cache(paths.BUILD / "cache")
+    for run in build.read_manifest(manifest):  # reading it also checks 'after' for cycles
+        build.plan(run, cache)
 
 
 @pytest.mark.parametrize("case", CASES)

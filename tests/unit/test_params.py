@@ -46,3 +46,19 @@ def test_kernel_names_modules_and_functions_are_not_parameters():
 def test_no_declared_parameters_is_an_error():
     with pytest.raises(ParameterError, match="declares no parameter"):
         check_parameters({"x": 1})
+
+
+@pytest.mark.parametrize("text", ["4,12", "[4, 8]"])
+def test_a_list_passed_as_text_says_how_to_pass_a_list(text):
+    with pytest.raises(ParameterError) as info:
+        check_parameters(_ns(weeks=text))
+    assert str(info.value) == (f"parameter 'weeks' must be list, got str {text!r}; pass a list as YAML with "
+                               "papermill's -y, e.g. -y 'weeks: [4, 12]' (-p passes text)")
+
+
+def test_a_parameter_error_shows_as_one_line_not_a_traceback():
+    # IPython (hence papermill and the build) renders _render_traceback_ instead of the package's frames.
+    with pytest.raises(ParameterError) as info:
+        check_parameters(_ns(weekz=[4]))
+    assert info.value._render_traceback_() == [f"ParameterError: {info.value}"]
+    assert str(info.value).startswith("unknown parameter(s): weekz; this notebook accepts:")

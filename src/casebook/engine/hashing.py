@@ -40,3 +40,10 @@ def package_hashes() -> dict[str, str]:
         if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".tmp")):
             out[path.relative_to(PACKAGE_DIR).as_posix()] = sha256_bytes(path.read_bytes())
     return out
+
+
+def module_file(name: str) -> Path:
+    """The source file of a ``casebook`` module, from its dotted name (a package is its ``__init__.py``)."""
+    parts = name.split(".")[1:]
+    base = PACKAGE_DIR.joinpath(*parts)
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")

@@ -2,11 +2,7 @@
 
 Every artefact goes through :func:`atomic_path`: written to a temporary file in
 the same folder, then renamed, so an interrupted build never leaves half a
-file. When the build sets ``CASEBOOK_ARTEFACT_LOG`` (``CASEBOOK_INPUT_LOG``), each
-written (read) path is appended to that file, so the build knows which notebook
-made which artefact and which files it depends on. When it sets
-``CASEBOOK_BACKUP_DIR``, the previous version of each overwritten artefact is
-kept there (a hard link), so a failed notebook's writes can be undone.
+file. What is logged for the build, and where, is :mod:`casebook.engine.protocol`.
 """
 
 from __future__ import annotations
@@ -18,13 +14,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from casebook.engine.protocol import ARTEFACT_LOG_ENV, BACKUP_DIR_ENV, INPUT_LOG_ENV, TEMP_LOG_ENV, append
 from casebook.exceptions import CasebookError
 from casebook.paths import relative
-
-ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
-INPUT_LOG_ENV = "CASEBOOK_INPUT_LOG"
-BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
-TEMP_LOG_ENV = "CASEBOOK_TEMP_LOG"  # temporary files, logged before writing, so a killed run's are removed
 
 
 @contextlib.contextmanager
@@ -79,10 +71,7 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 def _log(env: str, path: Path) -> None:
-    log = os.environ.get(env)
-    if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(relative(path) + "\n")
+    append(env, relative(path))
 
 
 def record_artefact(path: Path) -> None:

@@ -1,0 +1,85 @@
+"""Executors: how the build runs a notebook. The build only submits runs and collects outcomes.
+
+:class:`Executor` is the interface; :class:`KernelPoolExecutor` runs notebooks with papermill in worker
+processes, each holding a warm kernel (:mod:`casebook.engine.kernels`). An outcome is a dict: ``ok``,
+``workdir`` (the kernel's folder, with ``executed.ipynb`` and the logs), ``seconds``, and on failure ``cell``,
+``ename`` and ``evalue``.
+"""
+
+from __future__ import annotations
+
+import abc
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+
+class Executor(abc.ABC):
+    """Runs notebooks; ``results`` yields (token, outcome) as each finishes."""
+
+    @abc.abstractmethod
+    def submit(self, token, notebook: str, parameters: dict, parameters_index: int) -> None: ...
+
+    @abc.abstractmethod
+    def results(self) -> Iterator[tuple[object, dict]]: ...
+
+    @abc.abstractmethod
+    def kill(self) -> None:
+        """Stop every running notebook at once (interrupted build)."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+class KernelPoolExecutor(Executor):
+    """A pool of ``jobs`` worker processes, each with a kernel started ahead of need."""
+
+    def __init__(self, jobs: int, scratch: Path, preload: tuple[str, ...] = ()):
+        # forkserver: workers start clean (no copied threads or state) but fast, from one server that has
+        # already imported the worker code and papermill.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["casebook.engine.kernels", "papermill"])
+        from casebook.engine.kernels import worker_init
+
+        self.jobs, self.scratch = jobs, scratch
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
+                                         initargs=(str(scratch), tuple(preload)))
+        self._pending: dict[Future, object] = {}
+
+    def submit(self, token, notebook: str, parameters: dict, parameters_index: int) -> None:
+        from casebook.engine.kernels import execute
+
+        self._pending[self._pool.submit(execute, notebook, parameters, parameters_index)] = token
+
+    def results(self) -> Iterator[tuple[object, dict]]:
+        while self._pending:
+            done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                token = self._pending.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - the worker process itself died
+                    outcome = {"ok": False, "workdir": None, "cell": None, "ename": type(exc).__name__,
+                               "evalue": str(exc), "seconds": 0.0}
+                yield token, outcome
+
+    def kill(self) -> None:
+        """SIGKILL every kernel the workers started (they run in their own sessions), then the workers."""
+        for pidfile in self.scratch.glob("kernel-*/kernel.pid"):
+            try:
+                os.kill(int(pidfile.read_text(encoding="ascii")), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+            try:
+                proc.kill()
+                proc.join(5)
+            except (OSError, ValueError, AttributeError):
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

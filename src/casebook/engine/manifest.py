@@ -1,0 +1,146 @@
+"""The build manifest (``notebooks/build.toml``): which notebooks run, in which order, with which parameter sets.
+
+Each ``[[notebook]]`` entry gives ``path``, optionally ``after`` (notebooks whose artefacts it reads; ``["*"]``
+means every other notebook of the manifest) and ``[notebook.sets.NAME]`` parameter sets. The ``default`` set is
+implicit: it injects nothing and executes back into ``notebooks/`` (the committed regression reference); other
+sets execute into ``build/runs/<stem>/<set>/``. An optional ``[build]`` table sets ``preload``: modules each
+kernel imports as soon as it starts, before it is handed a notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casebook import paths
+from casebook.exceptions import BuildError
+
+DEFAULT_SET = "default"
+EVERY_OTHER = "*"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook executed with one named parameter set."""
+
+    notebook: str  # project-relative path of the source notebook
+    set_name: str
+    overrides: dict = field(default_factory=dict, hash=False)
+    after: tuple[str, ...] = ()  # notebooks whose artefacts this one reads (e.g. an index of all figures)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def label(self) -> str:
+        return f"{self.notebook} [{self.set_name}]"
+
+    @property
+    def slug(self) -> str:
+        return self.stem if self.set_name == DEFAULT_SET else f"{self.stem}--{self.set_name}"
+
+    @property
+    def output(self) -> str:
+        """Where the executed notebook goes (project-relative)."""
+        if self.set_name == DEFAULT_SET:
+            return self.notebook
+        return f"build/runs/{self.stem}/{self.set_name}/{self.stem}.ipynb"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    runs: tuple[Run, ...]
+    preload: tuple[str, ...] = ()
+    path: str = "notebooks/build.toml"
+
+    def __iter__(self):
+        return iter(self.runs)
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    @property
+    def notebooks(self) -> set[str]:
+        return {run.notebook for run in self.runs}
+
+    def waves(self, runs: list[Run] | None = None) -> list[list[Run]]:
+        """Runs grouped so that each comes after the notebooks it names in ``after``; a cycle is a BuildError."""
+        left = list(self.runs if runs is None else runs)
+        known = self.notebooks
+        waves, done = [], set()
+        while left:
+            ready = [r for r in left if all(a in done or a not in known for a in r.after)]
+            if not ready:
+                raise BuildError(f"{self.path}: 'after' forms a cycle among: "
+                                 f"{', '.join(sorted({r.notebook for r in left}))}")
+            waves.append(ready)
+            done |= {r.notebook for r in ready}
+            left = [r for r in left if r not in ready]
+        return waves
+
+
+def _fail(where: str, message: str):
+    raise BuildError(f"{where}: {message}")
+
+
+def _entry_runs(where: str, i: int, entry: dict) -> tuple[str, list[Run], list]:
+    nb = entry.get("path")
+    if not isinstance(nb, str) or not nb.endswith(".ipynb"):
+        _fail(where, f"notebook entry {i} needs path = \"notebooks/NAME.ipynb\"")
+    extra = set(entry) - {"path", "sets", "after"}
+    if extra:
+        _fail(where, f"{nb}: unknown key(s) {', '.join(sorted(extra))}")
+    sets = dict(entry.get("sets", {}))
+    if sets.get(DEFAULT_SET):
+        _fail(where, f"{nb}: the 'default' set uses the notebook's own defaults; give overrides another name")
+    after = entry.get("after", [])
+    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+        _fail(where, f"{nb}: 'after' must be a list of notebook paths (or [\"*\"])")
+    runs = [Run(nb, DEFAULT_SET)] + [Run(nb, name, dict(values)) for name, values in sets.items()]
+    return nb, runs, after
+
+
+def _preload(where: str, doc: dict) -> tuple[str, ...]:
+    table = doc.get("build", {})
+    unknown = set(table) - {"preload"}
+    if unknown:
+        _fail(where, f"[build]: unknown key(s) {', '.join(sorted(unknown))}")
+    preload = table.get("preload", [])
+    if not isinstance(preload, list) or not all(
+            isinstance(m, str) and all(part.isidentifier() for part in m.split(".")) for m in preload):
+        _fail(where, "[build] preload must be a list of module names")
+    return tuple(preload)
+
+
+def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
+    """The manifest's runs in manifest order; a malformed manifest is a BuildError naming the file."""
+    path = Path(path) if path is not None else paths.BUILD_MANIFEST
+    where = paths.relative(path)
+    if not path.is_file():
+        raise BuildError(f"build manifest {where} not found")
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"{where}: not valid TOML: {exc}") from exc
+    unknown = set(doc) - {"notebook", "build"}
+    if unknown:
+        _fail(where, f"unknown key(s) {', '.join(sorted(unknown))}; expected [[notebook]] tables")
+    entries = [_entry_runs(where, i, e) for i, e in enumerate(doc.get("notebook", []), start=1)]
+    listed = [nb for nb, _, _ in entries]
+    runs = []
+    for nb, nb_runs, after in entries:
+        if after == [EVERY_OTHER]:
+            after = [other for other in listed if other != nb]
+        missing = [a for a in after if a not in listed or a == nb]
+        if missing:
+            _fail(where, f"{nb}: 'after' names {', '.join(missing)}, not another notebook of the manifest")
+        runs += [Run(r.notebook, r.set_name, r.overrides, tuple(after)) for r in nb_runs]
+    labels = [r.label for r in runs]
+    if len(set(labels)) != len(labels):
+        _fail(where, "a notebook is listed twice")
+    manifest = Manifest(tuple(runs), _preload(where, doc), where)
+    manifest.waves()  # a cycle fails here, before anything executes
+    return manifest

@@ -1,0 +1,72 @@
+"""The protocol between the build and the kernels it starts: environment variables, one per run.
+
+The build gives every kernel (through its environment, fixed when the kernel starts) the names of files in that
+kernel's own folder under ``build/tmp/``. Code running in the kernel appends one project-relative path per line:
+
+``CASEBOOK_ARTEFACT_LOG``  every artefact written (:func:`casebook.engine.io.atomic_path`): provenance, cache, undo.
+``CASEBOOK_INPUT_LOG``     every data file read (:func:`casebook.engine.io.record_input`): a change re-executes.
+``CASEBOOK_MODULE_LOG``    every ``casebook`` module imported (a hook installed by ``casebook/__init__``): the
+                           run's cache depends on exactly those modules' code, not on the whole package.
+``CASEBOOK_TEMP_LOG``      every temporary file, logged before it is written, so a killed run's are removed.
+``CASEBOOK_BACKUP_DIR``    a folder where the first previous version of each overwritten artefact is kept (a hard
+                           link), so a failed run's writes can be undone.
+``CASEBOOK_ROOT``          the project root the kernel works in (a temporary copy, in the tests).
+
+Without these variables (a notebook opened in JupyterLab, papermill run by hand) nothing is logged.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ARTEFACT_LOG_ENV = "CASEBOOK_ARTEFACT_LOG"
+INPUT_LOG_ENV = "CASEBOOK_INPUT_LOG"
+MODULE_LOG_ENV = "CASEBOOK_MODULE_LOG"
+TEMP_LOG_ENV = "CASEBOOK_TEMP_LOG"
+BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
+ROOT_ENV = "CASEBOOK_ROOT"
+
+# The files of one kernel's folder.
+ARTEFACT_LOG, INPUT_LOG, MODULE_LOG, TEMP_LOG, BACKUP_DIR = (
+    "artefacts.log", "inputs.log", "modules.log", "temporary.log", "backup")
+
+# Fixed for every kernel so two builds (and two machines) write the same bytes.
+FIXED_ENV = {"SOURCE_DATE_EPOCH": "0", "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+# Tool state stays inside build/ unless the caller (the Makefile) already chose a place.
+STATE_DIRS = {
+    "MPLCONFIGDIR": ".config/matplotlib",
+    "IPYTHONDIR": ".config/ipython",
+    "JUPYTER_CONFIG_DIR": ".config/jupyter",
+    "JUPYTER_DATA_DIR": ".local/jupyter",
+    "JUPYTER_RUNTIME_DIR": ".local/jupyter/runtime",
+}
+
+
+def kernel_env(root: Path, build_dir: Path, workdir: Path) -> dict[str, str]:
+    """Environment of one kernel: determinism, tool state under build/, and the logs in ``workdir``."""
+    env = dict(FIXED_ENV)
+    for var, sub in STATE_DIRS.items():
+        env[var] = os.environ.get(var) or str(build_dir / sub)
+    env[ROOT_ENV] = str(root)
+    env[ARTEFACT_LOG_ENV] = str(workdir / ARTEFACT_LOG)
+    env[INPUT_LOG_ENV] = str(workdir / INPUT_LOG)
+    env[MODULE_LOG_ENV] = str(workdir / MODULE_LOG)
+    env[TEMP_LOG_ENV] = str(workdir / TEMP_LOG)
+    env[BACKUP_DIR_ENV] = str(workdir / BACKUP_DIR)
+    return env
+
+
+def read_log(path: Path) -> list[str]:
+    """The distinct lines of a log, sorted (a missing log is empty)."""
+    if not path.is_file():
+        return []
+    return sorted({line for line in path.read_text(encoding="utf-8").splitlines() if line})
+
+
+def append(env: str, line: str) -> None:
+    """Append ``line`` to the log the environment variable ``env`` names, if the build set it."""
+    log = os.environ.get(env)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")

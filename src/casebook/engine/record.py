@@ -1,0 +1,75 @@
+"""Recording a finished run (main process): its normalised notebook, its cache record, or the undoing of a failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from casebook import paths
+from casebook.engine import protocol
+from casebook.engine.cache import module_hashes
+from casebook.engine.hashing import sha256_file
+from casebook.engine.io import atomic_path
+from casebook.engine.manifest import DEFAULT_SET, Run
+
+
+def write_notebook(src: Path, target: Path) -> str:
+    """Normalise an executed notebook and write it atomically; return its sha256."""
+    import nbformat
+
+    from casebook.engine.normalize import dumps, normalize
+
+    data = dumps(normalize(nbformat.read(src, as_version=4))).encode("utf-8")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return sha256_file(target)
+
+
+def _hashes(rels: list[str]) -> dict[str, str]:
+    found = {rel: sha256_file(paths.resolve(rel)) for rel in rels}
+    return {rel: sha for rel, sha in found.items() if sha is not None}
+
+
+def finished(run: Run, key: dict[str, str], effective: dict, workdir: Path) -> dict:
+    """The record of a successful run, after writing its normalised notebook."""
+    nb_sha = write_notebook(workdir / "executed.ipynb", paths.resolve(run.output))
+    artefacts = _hashes(protocol.read_log(workdir / protocol.ARTEFACT_LOG))
+    artefacts[run.output] = nb_sha
+    return {
+        "key": key,
+        "notebook": run.notebook,
+        "parameter_set": run.set_name,
+        "parameters": effective,
+        "inputs": _hashes(protocol.read_log(workdir / protocol.INPUT_LOG)),
+        "modules": module_hashes(protocol.read_log(workdir / protocol.MODULE_LOG)),
+        "artefacts": artefacts,
+    }
+
+
+def undo(workdir: Path) -> list[str]:
+    """Put back every artefact a failed run overwrote and delete those it created; return what was touched."""
+    for rel in protocol.read_log(workdir / protocol.TEMP_LOG):
+        paths.resolve(rel).unlink(missing_ok=True)  # a kernel killed mid-write leaves its temporary file
+    backup = workdir / protocol.BACKUP_DIR
+    saved = {p.relative_to(backup).as_posix() for p in backup.rglob("*") if p.is_file()} if backup.is_dir() else set()
+    touched = sorted(set(protocol.read_log(workdir / protocol.ARTEFACT_LOG)) | saved)
+    for rel in touched:
+        target = paths.resolve(rel)
+        if rel in saved:
+            os.replace(backup / rel, target)
+        else:
+            target.unlink(missing_ok=True)
+    return touched
+
+
+def failure_message(run: Run, outcome: dict) -> str:
+    """One line for the author: which notebook, which cell, which error (its first line)."""
+    suffix = "" if run.set_name == DEFAULT_SET else f" (parameter set '{run.set_name}')"
+    if outcome["ename"] in ("DeadKernelError", "BrokenProcessPool"):
+        where = f" in cell {outcome['cell']}" if outcome.get("cell") else ""
+        return (f"{run.notebook}{suffix}: the kernel died{where} (killed, or out of memory); "
+                "nothing it wrote was kept")
+    where = f"cell {outcome['cell']} raised" if outcome.get("cell") else "failed with"
+    first_line = (outcome.get("evalue") or "").strip().splitlines()
+    what = f"{outcome['ename']}: {first_line[0]}" if first_line else outcome["ename"]
+    return f"{run.notebook}{suffix}: {where} {what}"
