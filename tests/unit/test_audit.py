@@ -8,9 +8,11 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
+from casebook import audit
 from casebook.audit import compare
-from casebook.audit import core as audit
+from casebook.audit.model import FUNCTIONS, Grim
 from casebook.data.load import load_claims
+from casebook.reports.sts_series import missing_lesion
 
 REQUIRED_FIRST = ["claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "note"]
 
@@ -105,8 +107,8 @@ def claims() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def data() -> audit.AuditData:
-    return audit.load_data()
+def data(claims) -> audit.AuditData:
+    return audit.load_data(claims)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +146,7 @@ def test_every_named_function_exists_and_runs(claims, data):
             assert pd.isna(c["function"]), f"{c['claim_id']}: a not-derivable claim names no function"
             assert isinstance(c["note"], str) and c["note"], f"{c['claim_id']}: give the reason it is not derivable"
             continue
-        assert c["function"] in audit.FUNCTIONS, f"{c['claim_id']}: unknown function {c['function']!r}"
+        assert c["function"] in FUNCTIONS, f"{c['claim_id']}: unknown function {c['function']!r}"
         readings = audit.readings_for(c["function"], audit.parse_args(c["args"]), data)
         assert readings, f"{c['claim_id']}: no reading"
         for r in readings:
@@ -152,7 +154,7 @@ def test_every_named_function_exists_and_runs(claims, data):
 
 
 def test_every_registered_function_is_used(claims):
-    assert set(audit.FUNCTIONS) == set(claims["function"].dropna())
+    assert set(FUNCTIONS) == set(claims["function"].dropna())
 
 
 @pytest.mark.parametrize("report", sorted(EXPECTED_NUMBERS))
@@ -171,7 +173,7 @@ def test_key_printed_values_verbatim(claims):
 
 def test_every_table1_cell_has_a_claim(claims, data):
     ids = set(claims["claim_id"])
-    m = data.series["measurements"]
+    m = data["sts-series"]["measurements"]
     measured = m[(m["status"] == "measured") & (m["week"] > 0)]
     assert len(measured) == 12
     # 12 printed reductions and 12 follow-up sizes + 7 baseline sizes + 6 ages + 6 doses + 6 treatments
@@ -182,7 +184,7 @@ def test_every_table1_cell_has_a_claim(claims, data):
 
 
 def test_reduction_claims_print_what_the_data_transcribe(claims, data):
-    m = data.series["measurements"].set_index(["lesion_id", "week"])
+    m = data["sts-series"]["measurements"].set_index(["lesion_id", "week"])
     for _, c in claims[claims["function"] == "reduction_pct"].iterrows():
         a = audit.parse_args(c["args"])
         assert m.loc[(a["lesion"], int(a["week"])), "reduction_printed_pct"] == float(c["printed"])
@@ -272,7 +274,7 @@ def test_arithmetic_can_be_checked_by_hand(results):
 
 
 def test_missing_lesion_scenarios(data):
-    s = audit.missing_lesion_scenarios(data, 8, 21, "67%", "90%", "50%", "80%")
+    s = missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%")
     assert set(s["injections"]) == {1}
     assert set(s["week12_pct"]) == {100}
     assert s["week4_pct"].min() == 93 and s["week4_pct"].max() == 100
@@ -309,9 +311,9 @@ def test_two_readings_only_one_matches(data):
 def test_an_impossible_mean_is_inconsistent_even_if_transcribed(data, monkeypatch):
     # a transcribed 'mean (range)' whose mean cannot lie in its range for n doses
     def fake(data):
-        return [audit.Reading("doses", (Fraction(130), Fraction(60), Fraction(150)), "fake", grim=audit.Grim("mean_range", 3))]
+        return [audit.Reading("doses", (Fraction(130), Fraction(60), Fraction(150)), "fake", grim=Grim("mean_range", 3))]
 
-    monkeypatch.setitem(audit.FUNCTIONS, "fake_dose", fake)
+    monkeypatch.setitem(FUNCTIONS, "fake_dose", ("sts-series", fake))
     res = audit.check_claim(_claim(printed="130 (60-150)", rule="transcribed", function="fake_dose"), data)
     assert res.verdict == "inconsistent"
     assert "impossible" in res.matches[0].detail
@@ -326,8 +328,8 @@ def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
     from casebook.data.load import load_claims
 
     claims = load_claims()
-    assert audit.missing_lesion_scenarios_from_register(data, claims).equals(
-        audit.missing_lesion_scenarios(data, 8, 21, "67%", "90%", "50%", "80%"))
+    assert missing_lesion.missing_lesion_scenarios_from_register(data["sts-series"], claims).equals(
+        missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%"))
 
 
 def test_grim_flag_is_the_check_not_its_prose(claims, data):

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.audit import core as audit
+from casebook import load_dataset
 from casebook.reports.sts_series import analysis as series
+from casebook.reports.sts_series import claims as audit
+from casebook.reports.sts_series import claims_outcomes
 
 
 @pytest.fixture(scope="module")
-def data() -> audit.AuditData:
-    return audit.load_data()
+def data() -> dict:
+    return load_dataset("sts-series")
 
 
 def _reading(readings, name: str) -> float:
@@ -21,24 +23,24 @@ def _reading(readings, name: str) -> float:
 
 @pytest.mark.parametrize("week", [4, 12])
 def test_mean_reductions_agree(data, week):
-    readings = audit.mean_reduction(data, str(week))
-    t = data.series
+    readings = claims_outcomes.mean_reduction(data, str(week))
+    t = data
     assert _reading(readings, "per lesion, % from sizes") == pytest.approx(series.mean_reduction(t, week, "lesion"))
     assert _reading(readings, "per lesion, printed %") == pytest.approx(series.mean_reduction(t, week, "lesion", "printed"))
 
 
 def test_injection_totals_agree(data):
     per_lesion = sum(w for _, w in audit._injections_per_lesion(data))
-    assert per_lesion == series.injections_total(data.series, per="lesion")
-    assert series.injections_total(data.series, per="visit") < per_lesion  # two lesions injected at one visit
+    assert per_lesion == series.injections_total(data, per="lesion")
+    assert series.injections_total(data, per="visit") < per_lesion  # two lesions injected at one visit
 
 
 def test_dose_ranges_agree(data):
     (reading,) = audit.dose_range(data)
-    assert tuple(float(v) for v in reading.value) == series.dose_range(data.series)
+    assert tuple(float(v) for v in reading.value) == series.dose_range(data)
 
 
 def test_complete_remissions_agree(data):
-    c = series.complete_remissions(data.series, 12, "lesion")
+    c = series.complete_remissions(data, 12, "lesion")
     m12 = audit._measured(data, 12)
     assert c["complete"] == int((m12["size_mm"] == 0).sum()) and c["measured"] == len(m12)

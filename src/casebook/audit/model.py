@@ -1,0 +1,121 @@
+"""The claims model: readings, GRIM checks, the data the audit reads, and the registry of recompute functions.
+
+The register (``data/claims.csv``) names, for each claim, a recompute function (``function``) with its arguments
+(``args``: ``key=value;key=value``) and a comparison rule (``rule``, see :mod:`casebook.audit.compare`). A recompute
+function lives with its report (``casebook.reports.<id>.claims``), registers itself with :func:`recompute`, and
+receives that report's validated tables; it returns one or more :class:`Reading` objects: the claim read per lesion
+or per patient, with or without lesions lost to follow-up, from the printed percentages or from the sizes they come
+from. Each reading carries its value and its arithmetic, and optionally a GRIM-style check. Recompute functions use
+only the loaded tables, never the reports' analysis modules, so the audit is independent of the rebuilds it checks.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pandas as pd
+
+from casebook.audit.compare import fmt
+from casebook.data.load import load_dataset
+from casebook.exceptions import CasebookError
+
+Tables = dict[str, pd.DataFrame]
+VERDICTS = ("consistent", "inconsistent", "not derivable")
+OUTPUT_COLUMNS = (
+    "claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "note",
+    "unit", "kind", "rule", "function", "args", "readings", "matching_readings", "arithmetic", "grim",
+    "grim_possible",
+)
+
+
+@dataclass(frozen=True)
+class Grim:
+    """A GRIM-style check attached to a reading: ``mean`` of n values in steps of ``step``,
+    ``percent`` of n, or ``mean_range`` (a printed 'mean (min-max)' over n values)."""
+
+    kind: str
+    n: int
+    step: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Reading:
+    name: str
+    value: object  # Fraction, tuple of Fractions, a share (Fraction) or a text
+    arithmetic: str
+    shown: str | None = None  # how the value is shown; default fmt(value)
+    grim: Grim | None = None
+
+    def display(self) -> str:
+        return self.shown if self.shown is not None else fmt(self.value)
+
+
+class AuditData(dict):
+    """The validated tables of every report the register has claims about: report id -> tables."""
+
+
+def load_data(claims: pd.DataFrame, dirs: dict[str, str] | None = None) -> AuditData:
+    """Every report named in the register, validated; ``dirs`` maps a report id to another data folder."""
+    dirs = dirs or {}
+    return AuditData({report: load_dataset(report, dirs.get(report)) for report in sorted(set(claims["report"]))})
+
+
+# --- the registry of recompute functions ---------------------------------------------------------
+
+FUNCTIONS: dict[str, tuple[str, Callable[..., list]]] = {}  # name -> (report id, function)
+
+
+def _report_of(module: str) -> str:
+    from casebook.reports import registry
+
+    for report in registry().values():
+        if module == report.package or module.startswith(report.package + "."):
+            return report.id
+    raise CasebookError(f"recompute functions live in a report's package; {module} is not one")
+
+
+def recompute(name: str):
+    """Register a recompute function of the report whose package defines it, under the register's name for it."""
+
+    def wrap(func):
+        if name in FUNCTIONS:
+            raise CasebookError(f"recompute function {name!r} registered twice")
+        FUNCTIONS[name] = (_report_of(func.__module__), func)
+        return func
+
+    return wrap
+
+
+def _load_functions() -> None:
+    from casebook.reports import registry
+
+    for report in registry().values():
+        if report.has_module("claims") and f"{report.package}.claims" not in sys.modules:
+            report.module("claims")
+
+
+def parse_args(text) -> dict[str, str]:
+    """``key=value;key=value`` (empty: no arguments)."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    out = {}
+    for part in text.split(";"):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise CasebookError(f"argument {part!r} is not key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def readings_for(function: str, args: dict[str, str], data: AuditData) -> list[Reading]:
+    """The readings of one claim: the function's report's tables, with the claim's arguments."""
+    _load_functions()
+    if function not in FUNCTIONS:
+        raise CasebookError(f"unknown recompute function {function!r}; known: {', '.join(sorted(FUNCTIONS))}")
+    report, func = FUNCTIONS[function]
+    if report not in data:
+        raise CasebookError(f"recompute function {function!r} needs the data of report {report!r}, not loaded")
+    return func(data[report], **args)

@@ -1,0 +1,51 @@
+"""Building blocks of readings: shares, percentages, means and transcribed facts, each with its arithmetic."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+
+from casebook.audit.compare import fmt, to_fraction
+from casebook.audit.model import Grim, Reading
+from casebook.exceptions import CasebookError
+
+
+def F(x) -> Fraction:
+    return to_fraction(x)
+
+
+def share(name: str, hits: list[str], pool: list[str], what: str) -> Reading:
+    k, n = len(hits), len(pool)
+    value = Fraction(k, n) if n else Fraction(0)
+    listed = ", ".join(hits) if hits else "none"
+    return Reading(name, value, f"{k} of {n} {what} ({listed}) = {fmt(value, 3)}", shown=f"{k}/{n}")
+
+
+def percent(name: str, hits: list[str], pool: list[str], what: str) -> Reading:
+    k, n = len(hits), len(pool)
+    value = Fraction(100 * k, n)
+    listed = ", ".join(hits) if hits else "none"
+    return Reading(name, value, f"{k}/{n} {what} ({listed}) = {fmt(value)}%", grim=Grim("percent", n))
+
+
+def mean(name: str, labelled: list[tuple[str, Fraction]], grim_step: Fraction | None = None) -> Reading:
+    n = len(labelled)
+    total = sum((v for _, v in labelled), Fraction(0))
+    value = total / n
+    terms = "+".join(fmt(v) for _, v in labelled)
+    arithmetic = f"({terms})/{n} = {fmt(total)}/{n} = {fmt(value)}"
+    return Reading(name, value, arithmetic, grim=Grim("mean", n, grim_step) if grim_step is not None else None)
+
+
+def transcribed(df: pd.DataFrame, file: str, key_column: str, key: str, column: str, label: str) -> list[Reading]:
+    """A fact copied into the data: the one reading is the value of ``column`` in the row ``key_column == key``."""
+    value = F(row(df, key_column, key)[column])
+    return [Reading(f"{label} (transcribed)", value, f"{file} {key} {column} = {fmt(value)}")]
+
+
+def row(df: pd.DataFrame, column: str, key: str) -> pd.Series:
+    hit = df[df[column] == key]
+    if len(hit) != 1:
+        raise CasebookError(f"expected one row with {column} = {key!r}, found {len(hit)}")
+    return hit.iloc[0]

@@ -1,0 +1,256 @@
+"""Recompute functions for report 2's claims: counts, demographics, sites, regimens and events.
+
+Each takes the series' validated tables (never the report's analysis modules: the audit is a second, independent
+derivation) and returns its readings. Sizes and reductions are in :mod:`.claims_outcomes`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+
+from casebook.audit.compare import fmt
+from casebook.audit.model import Grim, Reading, Tables, recompute
+from casebook.audit.readings import F, mean, row, share, transcribed
+
+_EXTREMITIES = ("upper extremity", "lower extremity")
+
+
+def _measurements(data: Tables) -> pd.DataFrame:
+    m = data["measurements"].merge(data["lesions"][["lesion_id", "patient_id"]], on="lesion_id")
+    base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
+    m["baseline_mm"] = m["lesion_id"].map(base)
+    return m
+
+
+def _measured(data: Tables, week: int) -> pd.DataFrame:
+    m = _measurements(data)
+    return m[(m["week"] == week) & (m["status"] == "measured")]
+
+
+def _pct_from_sizes(row) -> Fraction:
+    b, s = F(row["baseline_mm"]), F(row["size_mm"])
+    return (b - s) / b * 100
+
+
+def _followed_lesions(data: Tables, week: int) -> list[str]:
+    return list(_measured(data, week)["lesion_id"])
+
+
+def _patients(data: Tables) -> pd.DataFrame:
+    return data["patients"]
+
+
+# --- sts-series: counts and descriptive ----------------------------------------------------------
+
+@recompute("patient_count")
+def patient_count(data: Tables, diagnosis: str = "", sex: str = "") -> list[Reading]:
+    p = _patients(data)
+    what = "patients"
+    if diagnosis:
+        p, what = p[p["diagnosis"] == diagnosis], f"{diagnosis} patients"
+    if sex:
+        p, what = p[p["sex"] == sex], f"{sex} {what}"
+    ids = list(p["patient_id"])
+    return [Reading(f"{what} in the data", Fraction(len(ids)), f"{what}: {', '.join(ids)} = {len(ids)}")]
+
+
+@recompute("lesion_count")
+def lesion_count(data: Tables) -> list[Reading]:
+    les, pat = data["lesions"], _patients(data)
+    return [
+        Reading("lesions with a size in Table 1", Fraction(len(les)), f"{', '.join(les['lesion_id'])} = {len(les)}"),
+        Reading("rows of Table 1 (one per patient)", Fraction(len(pat)), f"{', '.join(pat['patient_id'])} = {len(pat)}"),
+    ]
+
+
+def _injections_per_lesion(data: Tables) -> list[tuple[str, int]]:
+    reg = data["regimens"].set_index("patient_id")
+    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "weeks"])) for _, r in data["lesions"].iterrows()]
+
+
+@recompute("injection_count")
+def injection_count(data: Tables) -> list[Reading]:
+    per_lesion = _injections_per_lesion(data)
+    reg = data["regimens"]
+    per_visit = [(r["patient_id"], int(r["weeks"])) for _, r in reg.iterrows()]
+    a = sum(w for _, w in per_lesion)
+    b = sum(w for _, w in per_visit)
+    return [
+        Reading("per lesion (a single injection = 1, weekly = 1 per week per lesion)", Fraction(a),
+                "+".join(f"{w}" for _, w in per_lesion) + f" ({', '.join(l for l, _ in per_lesion)}) = {a}"),
+        Reading("per treatment visit (1 per patient per week)", Fraction(b),
+                "+".join(f"{w}" for _, w in per_visit) + f" ({', '.join(p for p, _ in per_visit)}) = {b}"),
+    ]
+
+
+@recompute("max_treatment_weeks")
+def max_treatment_weeks(data: Tables) -> list[Reading]:
+    reg = data["regimens"]
+    weeks = [int(w) for w in reg["weeks"]]
+    return [Reading("longest regimen", Fraction(max(weeks)), f"max({', '.join(map(str, weeks))}) = {max(weeks)} weeks")]
+
+
+@recompute("dose_range")
+def dose_range(data: Tables) -> list[Reading]:
+    reg = data["regimens"]
+    lo, hi = min(F(v) for v in reg["dose_min_mg"]), max(F(v) for v in reg["dose_max_mg"])
+    return [Reading("smallest and largest dose of any treatment", (lo, hi),
+                    f"min({', '.join(fmt(F(v)) for v in reg['dose_min_mg'])}) = {fmt(lo)}; "
+                    f"max({', '.join(fmt(F(v)) for v in reg['dose_max_mg'])}) = {fmt(hi)}")]
+
+
+@recompute("concentration")
+def concentration(data: Tables) -> list[Reading]:
+    reg = data["regimens"]
+    values = sorted({F(v) for v in reg["concentration_mg_per_ml"]})
+    study = F(row(data["study"], "key", "concentration")["value"])
+    if len(values) != 1:
+        return [Reading("concentration of every regimen", None, f"several concentrations: {', '.join(fmt(v) for v in values)}")]
+    return [Reading("concentration of every regimen (transcribed)", values[0],
+                    f"all {len(reg)} regimens: {fmt(values[0])} mg/ml; study table: {fmt(study)} mg/ml")]
+
+
+@recompute("measurement_weeks")
+def measurement_weeks(data: Tables) -> list[Reading]:
+    weeks = sorted({int(w) for w in data["measurements"]["week"] if w > 0})
+    return [Reading("weeks with measurements after baseline", tuple(Fraction(w) for w in weeks),
+                    f"weeks > 0 in measurements: {', '.join(map(str, weeks))}", shown=" and ".join(map(str, weeks)))]
+
+
+@recompute("study_value")
+def study_value(data: Tables, key: str) -> list[Reading]:
+    r = row(data["study"], "key", key)
+    values = tuple(F(v) for v in str(r["value"]).split(";"))
+    value = values[0] if len(values) == 1 else values
+    return [Reading(f"study table '{key}' (transcribed)", value, f"study.csv {key} = {r['value']} {r['unit']}")]
+
+
+@recompute("study_period")
+def study_period(data: Tables) -> list[Reading]:
+    import calendar
+
+    s = data["study"].set_index("key")["value"]
+    (y1, m1), (y2, m2) = (map(int, s[k].split("-")) for k in ("period_start", "period_end"))
+    text = (f"{calendar.month_name[m1]} to {calendar.month_name[m2]} {y2}" if y1 == y2
+            else f"{calendar.month_name[m1]} {y1} to {calendar.month_name[m2]} {y2}")
+    return [Reading("study period (transcribed)", text, f"study.csv period {s['period_start']} to {s['period_end']} = '{text}'")]
+
+
+@recompute("mean_age")
+def mean_age(data: Tables) -> list[Reading]:
+    p = _patients(data)
+    return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for _, r in p.iterrows()], Fraction(1))]
+
+
+@recompute("age_range")
+def age_range(data: Tables) -> list[Reading]:
+    p = _patients(data)
+    ages = [int(a) for a in p["age_years"]]
+    return [Reading("all patients in Table 1", (Fraction(min(ages)), Fraction(max(ages))),
+                    f"min({', '.join(map(str, ages))}) = {min(ages)}; max = {max(ages)}")]
+
+
+@recompute("patient_age")
+def patient_age(data: Tables, patient: str) -> list[Reading]:
+    return transcribed(_patients(data), "patients.csv", "patient_id", patient, "age_years", f"age of {patient}")
+
+
+@recompute("all_female")
+def all_female(data: Tables) -> list[Reading]:
+    p = _patients(data)
+    return [share("patients recorded as women", list(p.loc[p["sex"] == "female", "patient_id"]), list(p["patient_id"]), "patients")]
+
+
+@recompute("ssc_anti_centromere_positive")
+def ssc_anti_centromere_positive(data: Tables) -> list[Reading]:
+    p = _patients(data)
+    ssc = p[p["diagnosis"] == "SSc"]
+    return [share("SSc patients recorded as anti-centromere positive",
+                   list(ssc.loc[ssc["anti_centromere"] == "positive", "patient_id"]), list(ssc["patient_id"]), "SSc patients")]
+
+
+@recompute("diagnoses_within")
+def diagnoses_within(data: Tables, diagnoses: str) -> list[Reading]:
+    allowed = diagnoses.split(",")
+    p = _patients(data)
+    return [share(f"patients with a diagnosis in {{{', '.join(allowed)}}}",
+                   list(p.loc[p["diagnosis"].isin(allowed), "patient_id"]), list(p["patient_id"]), "patients")]
+
+
+def _lesion_share(data: Tables, ok) -> list[Reading]:
+    les = data["lesions"]
+    hits = [r["lesion_id"] for _, r in les.iterrows() if ok(r)]
+    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for _, r in g.iterrows())]
+    return [
+        share("per lesion", hits, list(les["lesion_id"]), "lesions"),
+        share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients"),
+    ]
+
+
+@recompute("lesions_on_extremities")
+def lesions_on_extremities(data: Tables) -> list[Reading]:
+    return _lesion_share(data, lambda r: r["region"] in _EXTREMITIES)
+
+
+@recompute("lesions_extensor_or_fingertip")
+def lesions_extensor_or_fingertip(data: Tables) -> list[Reading]:
+    return _lesion_share(data, lambda r: r["region"] in _EXTREMITIES and r["site_class"] in ("extensor", "fingertip"))
+
+
+@recompute("single_injection_rule")
+def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]:
+    limit = F(max_size_mm)
+    m = _measurements(data)
+    base = m[m["week"] == 0].merge(data["lesions"][["lesion_id", "site_class"]], on="lesion_id")
+    reg = data["regimens"].set_index("patient_id")["regimen"]
+    base["regimen"] = base["patient_id"].map(reg)
+    small_tips = base[(base["site_class"] == "fingertip") & (base["size_mm"] < float(limit))]
+    singles = base[base["regimen"] == "single"]
+    a = share(f"fingertip lesions < {fmt(limit)} mm that had a single injection",
+               list(small_tips.loc[small_tips["regimen"] == "single", "lesion_id"]), list(small_tips["lesion_id"]), "such lesions")
+    b = share(f"single injections that went to fingertip lesions < {fmt(limit)} mm (the converse)",
+               list(singles.loc[(singles["site_class"] == "fingertip") & (singles["size_mm"] < float(limit)), "lesion_id"]),
+               list(singles["lesion_id"]), "single-injection lesions")
+    detail = "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for _, r in base.iterrows())
+    return [Reading(a.name, a.value, a.arithmetic + f" [{detail}]", a.shown), b]
+
+
+@recompute("weekly_regimen_weeks")
+def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:
+    w = int(weeks)
+    reg = data["regimens"]
+    weekly = reg[reg["regimen"] == "weekly"]
+    alive = set(_patients(data).loc[lambda p: p["vital_status"] == "alive", "patient_id"])
+    done = weekly[weekly["patient_id"].isin(alive)]
+    return [
+        share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["weeks"] == w, "patient_id"]), list(weekly["patient_id"]), "weekly regimens"),
+        share(f"weekly regimens lasting {w} weeks, patients who did not die during treatment",
+               list(done.loc[done["weeks"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens"),
+    ]
+
+
+@recompute("regimen_weeks")
+def regimen_weeks(data: Tables, patient: str) -> list[Reading]:
+    return transcribed(data["regimens"], "regimens.csv", "patient_id", patient, "weeks",
+                        f"weeks of treatment of {patient}")
+
+
+@recompute("regimen_dose")
+def regimen_dose(data: Tables, patient: str) -> list[Reading]:
+    r = row(data["regimens"], "patient_id", patient)
+    mean, lo, hi = F(r["dose_mean_mg"]), F(r["dose_min_mg"]), F(r["dose_max_mg"])
+    value = mean if r["regimen"] == "single" else (mean, lo, hi)
+    shown = fmt(mean) if r["regimen"] == "single" else f"{fmt(mean)} ({fmt(lo)}-{fmt(hi)})"
+    weeks = int(r["weeks"])
+    n_lesions = int((data["lesions"]["patient_id"] == patient).sum())
+    base = f"regimens.csv {patient}: mean {fmt(mean)}, min {fmt(lo)}, max {fmt(hi)} mg; {weeks} treatment(s)"
+    out = [Reading(f"one dose per treatment (n={weeks})", value, base, shown, Grim("mean_range", weeks))]
+    if n_lesions > 1 and r["regimen"] != "single":
+        out.append(Reading(f"one dose per lesion per treatment (n={weeks * n_lesions})", value,
+                           base + f" × {n_lesions} lesions", shown, Grim("mean_range", weeks * n_lesions)))
+    return out
+
+
+from casebook.reports.sts_series import claims_events, claims_outcomes  # noqa: E402,F401 - register the rest

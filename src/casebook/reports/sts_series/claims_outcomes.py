@@ -1,0 +1,144 @@
+"""Recompute functions for report 2's claims on lesion sizes, reductions and remission."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+
+from casebook.audit.compare import fmt
+from casebook.audit.model import Grim, Reading, Tables, recompute
+from casebook.audit.readings import F, mean, percent
+from casebook.reports.sts_series.claims import _followed_lesions, _measured, _measurements, _patients, _pct_from_sizes
+
+# --- sts-series: sizes and reductions ------------------------------------------------------------
+
+@recompute("lesion_size")
+def lesion_size(data: Tables, lesion: str, week: str) -> list[Reading]:
+    m = _measurements(data)
+    r = m[(m["lesion_id"] == lesion) & (m["week"] == int(week))]
+    if len(r) != 1 or r.iloc[0]["status"] != "measured":
+        return [Reading(f"size of {lesion} at week {week}", None, "not measured")]
+    return [Reading(f"size of {lesion} at week {week} (transcribed)", F(r.iloc[0]["size_mm"]),
+                    f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r.iloc[0]['size_mm']))}")]
+
+
+@recompute("reduction_pct")
+def reduction_pct(data: Tables, lesion: str, week: str) -> list[Reading]:
+    m = _measured(data, int(week))
+    r = m[m["lesion_id"] == lesion]
+    if len(r) != 1:
+        return [Reading(f"reduction of {lesion} at week {week}", None, "not measured")]
+    r = r.iloc[0]
+    value = _pct_from_sizes(r)
+    b, s = F(r["baseline_mm"]), F(r["size_mm"])
+    return [Reading("from the sizes", value, f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")]
+
+
+def _lesion_pcts(m: pd.DataFrame) -> tuple[list, list]:
+    printed = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in m.iterrows()]
+    sizes = [(r["lesion_id"], _pct_from_sizes(r)) for _, r in m.iterrows()]
+    return printed, sizes
+
+
+def _per_patient(m: pd.DataFrame, pct) -> list[tuple[str, Fraction]]:
+    out = []
+    for pid, g in m.groupby("patient_id", sort=True):
+        values = [pct(r) for _, r in g.iterrows()]
+        out.append((pid, sum(values, Fraction(0)) / len(values)))
+    return out
+
+
+def _pooled(name: str, m: pd.DataFrame) -> Reading:
+    b = sum((F(v) for v in m["baseline_mm"]), Fraction(0))
+    s = sum((F(v) for v in m["size_mm"]), Fraction(0))
+    value = (b - s) / b * 100
+    return Reading(name, value, f"total size ({'+'.join(fmt(F(v)) for v in m['baseline_mm'])} = {fmt(b)} mm) "
+                                f"-> ({'+'.join(fmt(F(v)) for v in m['size_mm'])} = {fmt(s)} mm): "
+                                f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")
+
+
+def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
+    parts = []
+    for pid, g in m.groupby("patient_id", sort=True):
+        values = [pct(r) for _, r in g.iterrows()]
+        parts.append(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}")
+    return "+".join(parts)
+
+
+def _reduction_readings(m: pd.DataFrame, label: str) -> list[Reading]:
+    out = []
+    printed, sizes = _lesion_pcts(m)
+    out.append(mean(f"per lesion{label}, printed %", printed, Fraction(1)))
+    out.append(mean(f"per lesion{label}, % from sizes", sizes))
+    if m["patient_id"].duplicated().any():
+        for kind, pct in (("printed %", lambda r: F(r["reduction_printed_pct"])), ("% from sizes", _pct_from_sizes)):
+            values = _per_patient(m, pct)
+            total = sum((v for _, v in values), Fraction(0))
+            arithmetic = f"({_pct_of_mean_per_patient(m, pct)})/{len(values)} = {fmt(total / len(values))}"
+            out.append(Reading(f"per patient{label}, {kind} (a patient's lesions averaged)", total / len(values), arithmetic))
+    out.append(_pooled(f"total size of the lesions{label}", m))
+    return out
+
+
+@recompute("mean_reduction")
+def mean_reduction(data: Tables, week: str) -> list[Reading]:
+    w = int(week)
+    m = _measured(data, w)
+    out = _reduction_readings(m, "")
+    followed = set(_followed_lesions(data, 12))
+    sub = m[m["lesion_id"].isin(followed)]
+    if len(sub) != len(m):
+        out += _reduction_readings(sub, ", only lesions followed to week 12")
+    return out
+
+
+@recompute("mean_reduction_remaining")
+def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
+    m = _measured(data, int(week))
+    rest = m[m["size_mm"] > 0]
+    printed, sizes = _lesion_pcts(rest)
+    return [
+        mean("lesions not in complete remission, printed %", printed, Fraction(1)),
+        mean("lesions not in complete remission, % from sizes", sizes),
+        _pooled("lesions not in complete remission, total size", rest),
+    ]
+
+
+def _remission(data: Tables, week: int):
+    m = _measurements(data)
+    at = m[m["week"] == week]
+    followed_l = list(at.loc[at["status"] == "measured", "lesion_id"])
+    complete_l = list(at.loc[(at["status"] == "measured") & (at["size_mm"] == 0), "lesion_id"])
+    patients = list(_patients(data)["patient_id"])
+    followed_p = [p for p in patients if (at.loc[at["patient_id"] == p, "status"] == "measured").all() and (at["patient_id"] == p).any()]
+    complete_p = [p for p in followed_p if (at.loc[at["patient_id"] == p, "size_mm"] == 0).all()]
+    lesions = list(data["lesions"]["lesion_id"])
+    return followed_l, complete_l, followed_p, complete_p, patients, lesions
+
+
+@recompute("complete_remission_pct")
+def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") -> list[Reading]:
+    fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
+    out = [
+        percent("patients followed to week 12", cp, fp, "patients in complete remission"),
+        percent("all patients in Table 1", cp, patients, "patients in complete remission"),
+        percent("lesions followed to week 12", cl, fl, "lesions in complete remission"),
+        percent("all lesions in Table 1", cl, lesions, "lesions in complete remission"),
+    ]
+    if stated_lesions:
+        n = int(stated_lesions)
+        v = Fraction(100 * len(cl), n)
+        out.append(Reading(f"the {n} lesions stated in Results", v, f"{len(cl)}/{n} lesions in complete remission ({', '.join(cl)}) = {fmt(v)}%", grim=Grim("percent", n)))
+    return out
+
+
+@recompute("remaining_pct")
+def remaining_pct(data: Tables, week: str) -> list[Reading]:
+    fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
+    return [
+        percent("patients followed to week 12", [p for p in fp if p not in cp], fp, "patients not in complete remission"),
+        percent("all patients in Table 1 (lost counted as not in remission)", [p for p in patients if p not in cp], patients, "patients not in complete remission"),
+        percent("lesions followed to week 12", [x for x in fl if x not in cl], fl, "lesions not in complete remission"),
+        percent("all lesions in Table 1 (lost counted as not in remission)", [x for x in lesions if x not in cl], lesions, "lesions not in complete remission"),
+    ]
