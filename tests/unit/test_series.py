@@ -7,9 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from casebook import publish
 from casebook.exceptions import CasebookError
 from casebook.publish.tables import show_table
 from casebook.reports.sts_series import analysis as series
+from casebook.reports.sts_series import published
 
 from helpers import copy_tables, lose_week
 
@@ -125,8 +127,9 @@ def test_footnote_is_built_from_the_diagnoses_present(tables):
 
 
 def test_write_table1_writes_csv_markdown_and_booktabs(tables, tmp_path):
-    written = series.write_table1(tables, tmp_path)
+    written = publish.table(published.table1_table(tables), tables_dir=tmp_path).files
     assert sorted(p.name for p in written) == ["sts-series-table1.csv", "sts-series-table1.md", "sts-series-table1.tex"]
+    assert series.DIFFERS_FLAG not in (tmp_path / "sts-series-table1.csv").read_text()  # a flag is colour, not data
     csv = pd.read_csv(tmp_path / "sts-series-table1.csv", dtype=str, keep_default_na=False)
     assert csv.iloc[5]["Diagnosis/age, years"] == "NSE/49"
     md = (tmp_path / "sts-series-table1.md").read_text()
@@ -134,7 +137,7 @@ def test_write_table1_writes_csv_markdown_and_booktabs(tables, tmp_path):
     assert "SSc: systemic sclerosis; NSF: nephrogenic systemic fibrosis." in md
     assert r"\toprule" in tex and r"\bottomrule" in tex and "nephrogenic systemic fibrosis" in tex
     assert r"87.5 (printed 80)" in tex and r"\%" in tex
-    assert series.write_table1(tables, tmp_path) == written
+    assert publish.table(published.table1_table(tables), tables_dir=tmp_path).files == written
     assert (tmp_path / "sts-series-table1.md").read_text() == md
 
 
@@ -296,7 +299,11 @@ def test_all_lost_at_a_week_gives_no_mean(tables):
 
 
 def test_write_derived_tables(tables, tmp_path):
-    written = series.write_derived_tables(tables, tmp_path, [4, 12], 150.0)
+    written = []
+    for spec in (published.reductions_table(tables, [4, 12]), published.outcomes(tables, [4, 12]),
+                 published.doses_table(tables, 150.0), published.injections_table(tables),
+                 published.lesions_table(tables, [4, 12]), published.patients_table(tables, [4, 12])):
+        written += publish.table(spec, tables_dir=tmp_path).files
     names = {p.name for p in written}
     for stem in ("reductions", "outcomes", "doses", "injections", "lesions", "patients"):
         assert {f"sts-series-{stem}.{ext}" for ext in ("csv", "md", "tex")} <= names

@@ -8,6 +8,7 @@ import pytest
 
 from casebook.data.load import load_dataset
 from casebook.publish.figures import COLUMN_MM, MM_PER_INCH, PAGE_MM, preview
+from casebook import publish
 from casebook.reports.sts_series import figures as sf
 from casebook.reports.sts_series.synthetic import write_series
 
@@ -65,8 +66,8 @@ def test_doses_show_range_volume_axis_and_injections(tables):
 
 
 def test_saved_in_every_format_byte_identically(tables, tmp_path):
-    first = sf.save_size_trajectories(tables, tmp_path / "a", ["png", "svg", "pdf"])
-    second = sf.save_size_trajectories(tables, tmp_path / "b", ["png", "svg", "pdf"])
+    first = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "a", ["png", "svg", "pdf"]).files
+    second = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "b", ["png", "svg", "pdf"]).files
     assert [p.name for p in first] == [f"{sf.STEM_TRAJECTORIES}.{ext}" for ext in ("png", "svg", "pdf")]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -74,8 +75,10 @@ def test_saved_in_every_format_byte_identically(tables, tmp_path):
 
 
 def test_synthetic_series_gets_its_own_figures(synthetic, tmp_path):
-    written = (sf.save_size_trajectories(synthetic, tmp_path, ["png"]) + sf.save_reductions(synthetic, tmp_path, ["png"])
-               + sf.save_doses(synthetic, tmp_path, ["png"], 150.0))
+    written = [p for fig, stem in ((sf.plot_size_trajectories(synthetic), sf.STEM_TRAJECTORIES),
+                                   (sf.plot_reductions(synthetic), sf.STEM_REDUCTIONS),
+                                   (sf.plot_doses(synthetic, 150.0), sf.STEM_DOSES))
+               for p in publish.figure(fig, stem, tmp_path, ["png"]).files]
     assert all(p.stat().st_size > 10_000 for p in written)
     fig = sf.plot_size_trajectories(synthetic)
     n_lines = sum(1 for ax in fig.axes for line in ax.get_lines() if line.get_marker() == "o")
@@ -84,6 +87,6 @@ def test_synthetic_series_gets_its_own_figures(synthetic, tmp_path):
 
 
 def test_preview_without_png_lists_the_files(tables, tmp_path):
-    written = sf.save_doses(tables, tmp_path, ["svg"])
+    written = publish.figure(sf.plot_doses(tables), sf.STEM_DOSES, tmp_path, ["svg"]).files
     shown = preview(written)
     assert "sts-series-dose-and-injections.svg" in shown.data

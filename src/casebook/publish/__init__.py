@@ -8,7 +8,8 @@ imported here: the functions are loaded on first use.
 """
 
 _LAZY = {"table": "casebook.publish.artefacts", "figure": "casebook.publish.artefacts",
-         "shown": "casebook.publish.artefacts", "Published": "casebook.publish.artefacts"}
+         "shown": "casebook.publish.artefacts", "Published": "casebook.publish.artefacts",
+         "TableSpec": "casebook.publish.artefacts"}
 __all__ = sorted(_LAZY)
 
 

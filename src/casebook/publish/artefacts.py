@@ -69,14 +69,30 @@ class Published:
         return "\n".join(head + body + [self._files_line().replace("`", "")])
 
 
-def table(df, stem: str, tables_dir: str | Path = "tables", caption: str = "", notes: Iterable[str] = (),
-          highlight: dict[str, str] | None = None, formats: Iterable[str] | None = None) -> Published:
+@dataclass(frozen=True)
+class TableSpec:
+    """A table as a report defines it: the frame, its file stem, caption, footnotes and highlighted rows."""
+
+    df: object
+    stem: str
+    caption: str = ""
+    notes: Sequence[str] = ()
+    highlight: dict[str, str] | None = None
+
+
+def table(df, stem: str | None = None, tables_dir: str | Path = "tables", caption: str = "",
+          notes: Iterable[str] = (), highlight: dict[str, str] | None = None,
+          formats: Iterable[str] | None = None) -> Published:
     """Write ``df`` as ``<tables_dir>/<stem>.csv|.md|.tex`` and return it for display.
 
+    ``df`` may be a :class:`TableSpec` from a report (stem, caption, notes and highlight come with it).
     ``highlight`` maps a boolean column to a CSS background for the rows where it is True; such flag columns
     are shown as colour only and are not written to the files.
     """
     from casebook.publish.tables import TABLE_FORMATS, show_table, write_table
+
+    if isinstance(df, TableSpec):
+        df, stem, caption, notes, highlight = df.df, df.stem, df.caption, df.notes, df.highlight
 
     notes = tuple(notes)
     written_df = df.drop(columns=list(highlight or {}))

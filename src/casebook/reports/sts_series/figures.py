@@ -28,6 +28,11 @@ from casebook.reports.sts_series import analysis as series
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
 STEM_REDUCTIONS = "sts-series-reduction-per-lesion"
 STEM_DOSES = "sts-series-dose-and-injections"
+CAPTIONS = {
+    STEM_TRAJECTORIES: "Lesion size at baseline and at each follow-up week, one line per lesion",
+    STEM_REDUCTIONS: "Reduction per lesion at each follow-up week: from the sizes (bars) and as printed (ticks)",
+    STEM_DOSES: "Dose per treatment for each lesion, and the injections each lesion received",
+}
 SMALL_LESION_MM = 10  # lesions below this baseline size get their own panel so they stay visible
 LINESTYLES = ("-", "--", ":", "-.")
 # Okabe-Ito order for lines: the pale yellow, hard to see as a thin line on white, comes last.
@@ -178,18 +183,3 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
                                      linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     return fig
-
-
-def save_size_trajectories(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
-                           weeks: Iterable[int] | None = None) -> list[Path]:
-    return save_figure(plot_size_trajectories(tables, weeks), STEM_TRAJECTORIES, outdir, formats)
-
-
-def save_reductions(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
-                    weeks: Iterable[int] | None = None) -> list[Path]:
-    return save_figure(plot_reductions(tables, weeks), STEM_REDUCTIONS, outdir, formats)
-
-
-def save_doses(tables, outdir: str | Path = "figures", formats: Iterable[str] = FORMATS,
-               concentration_mg_per_ml: float | None = None) -> list[Path]:
-    return save_figure(plot_doses(tables, concentration_mg_per_ml), STEM_DOSES, outdir, formats)

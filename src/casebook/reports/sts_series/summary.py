@@ -1,7 +1,7 @@
 """The case summary of a series: methods and results written from the data by a template.
 
 :func:`summary_context` computes every number the prose uses (``None`` where the
-data cannot support it); :data:`TEMPLATE` is a Jinja2 template with one sentence
+data cannot support it); ``summary.md.j2`` (:data:`TEMPLATE`) is a Jinja2 template with one sentence
 per line, each guarded so that a sentence whose numbers are missing is not
 written; :func:`case_summary` renders it as Markdown. The wording is this
 project's own, not the report's.
@@ -19,6 +19,7 @@ import pandas as pd
 from casebook import paths
 from casebook.engine.io import write_text
 from casebook.reports.sts_series import analysis as series
+from casebook.text import join, number, plural
 
 SUMMARY_STEM = "sts-series-case-summary"
 
@@ -26,66 +27,12 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 _SEX_WORDS = {"female": ("woman", "women"), "male": ("man", "men")}
 
-TEMPLATE = """\
-### Methods
-
-{% if period %}The series covers patients treated from {{ period[0] }} to {{ period[1] }}.
-{% endif %}
-It comprises {{ n_patients }} {{ plural(n_patients, "patient") }}{% if sexes %}, {{ sexes }}{% endif %}, aged {{ age_min }} to {{ age_max }} years (mean {{ age_mean }}, median {{ age_median }}).
-{% if diagnoses %}By diagnosis, {{ diagnoses }}.
-{% endif %}
-{% if anti_centromere %}{{ anti_centromere }}
-{% endif %}
-In all, {{ n_lesions }} {{ plural(n_lesions, "lesion") }} {{ plural(n_lesions, "was", "were") }} treated{% if multi_lesion %} ({{ multi_lesion }}){% endif %}, at these sites: {{ sites }}{% if regions %}; by body region, {{ regions }}{% endif %}.
-{% if regimens %}{{ regimens }}
-{% endif %}
-{% if concentration %}The injected solution contained {{ concentration }} mg/ml sodium thiosulphate.
-{% endif %}
-{% if dose_min is not none %}The dose given at one treatment ranged from {{ dose_min }} to {{ dose_max }} mg{% if volume_min is not none %} ({{ volume_min }} to {{ volume_max }} ml at {{ concentration_used }} mg/ml){% endif %}; the patients' mean doses per treatment ranged from {{ mean_dose_min }} to {{ mean_dose_max }} mg.
-{% endif %}
-{% if injections_lesion is not none %}Counting every lesion at every visit, {{ injections_lesion }} {{ plural(injections_lesion, "injection") }} were given{% if injections_visit != injections_lesion %}; counting treatment visits, {{ injections_visit }}{% endif %}.
-{% endif %}
-{% if shared_dose %}{{ shared_dose }}
-{% endif %}
-Lesion size was measured at baseline and at {{ weeks_text }}; reductions below are computed from the recorded sizes as a percentage of the baseline size, and lesions not measured are counted as lost, never as unchanged or healed.
-
-### Results
-
-{% for w in weeks %}
-{% if w.measured == 0 %}No lesion was measured at week {{ w.week }}{% if w.lost %} ({{ w.lost }} of {{ w.total }} lost to follow-up){% endif %}.
-{% else %}At week {{ w.week }}, {{ w.measured }} of {{ w.total }} lesions were measured{% if w.lost %} and {{ w.lost }} {{ plural(w.lost, "was", "were") }} lost to follow-up{% endif %}{% if w.not_recorded %} ({{ w.not_recorded }} without a record){% endif %}; their size had fallen by a mean of {{ w.mean }}% (median {{ w.median }}%){% if w.complete is not none %}, and {{ w.complete }} of them had disappeared completely{% endif %}.
-{% if w.patient_mean is not none %}Averaging each patient's measured lesions, the mean reduction was {{ w.patient_mean }}% over {{ w.patient_measured }} {{ plural(w.patient_measured, "patient") }}{% if w.patient_complete is not none %}, {{ w.patient_complete }} of whom had no measurable lesion left{% endif %}.
-{% endif %}
-{% if w.printed_mean is not none and w.printed_mean != w.mean %}The reductions printed in the source table average {{ w.printed_mean }}% for the same lesions.
-{% endif %}
-{% endif %}
-{% endfor %}
-{% for d in discrepancies %}For lesion {{ d.lesion }} ({{ d.site }}) at week {{ d.week }} the table prints a reduction of {{ d.printed }}%, whereas its sizes ({{ d.baseline }} mm at baseline, {{ d.size }} mm then) give {{ d.recomputed }}%.
-{% endfor %}
-{% if complications %}{{ complications }}
-{% endif %}
-{% if deaths %}{{ deaths }}
-{% endif %}
-"""
-
-
-def plural(n, singular: str, plural_form: str | None = None) -> str:
-    return singular if n == 1 else (plural_form or singular + "s")
+TEMPLATE = (Path(__file__).parent / "summary.md.j2").read_text(encoding="utf-8")  # one sentence per line
 
 
 def _num(x, decimals: int = 1) -> str:
-    """A number for prose: whole numbers without decimals, others with ``decimals`` places."""
-    x = float(x)
-    if abs(x - round(x)) < 1e-9:
-        return str(int(round(x)))
-    return f"{x:.{decimals}f}"
-
-
-def _listing(items: list[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """A number for prose: rounded half-up, whole numbers without decimals (casebook.text)."""
+    return number(x, decimals)
 
 
 def _month(value: str) -> str | None:
@@ -110,13 +57,13 @@ def _sexes(pat: pd.DataFrame) -> str | None:
     if len(counts) == 1:
         sex, n = counts.index[0], int(counts.iloc[0])
         return f"{'both' if n == 2 else 'all'} {_SEX_WORDS[sex][1]}" if n > 1 else f"a {_SEX_WORDS[sex][0]}"
-    return _listing([f"{n} {_SEX_WORDS[s][0 if n == 1 else 1]}" for s, n in counts.items()])
+    return join([f"{n} {_SEX_WORDS[s][0 if n == 1 else 1]}" for s, n in counts.items()])
 
 
 def _diagnoses(pat: pd.DataFrame) -> str | None:
     counts = pat["diagnosis"].value_counts(sort=False)
     parts = [f"{n} had {series.ABBREVIATIONS.get(d, d)} ({d})" for d, n in counts.items()]
-    return _listing(parts) if parts else None
+    return join(parts) if parts else None
 
 
 def _anti_centromere(pat: pd.DataFrame) -> str | None:
@@ -170,7 +117,7 @@ def _complications(tables) -> str | None:
             text = f"{n} {plural(n, 'patient')} had {words[kind]}"
             weeks_ = sorted(int(w) for w in rows["week"].dropna())
             if weeks_:
-                text += f" ({plural(len(weeks_), 'week')} {_listing([str(w) for w in weeks_])})"
+                text += f" ({plural(len(weeks_), 'week')} {join([str(w) for w in weeks_])})"
             parts.append(text)
     none = recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"})
     n_none = int(none.sum())
@@ -178,7 +125,7 @@ def _complications(tables) -> str | None:
         parts.append(f"{n_none} {plural(n_none, 'patient')} had none")
     if not parts:
         return None
-    text = "As complications, " + _listing(parts) + "."
+    text = "As complications, " + join(parts) + "."
     if missing:
         text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
     return text
@@ -198,7 +145,7 @@ def _deaths(tables, weeks) -> str | None:
         sexes = set(died["sex"])
         owner = "their" if n > 1 or len(sexes) != 1 else ("her" if sexes == {"female"} else "his")
         which = f"{owner} lesion" if n_les == 1 else f"{owner} {n_les} lesions"
-        text += f", and {which} could not be measured at week {_listing([str(w) for w in lost_weeks])}"
+        text += f", and {which} could not be measured at week {join([str(w) for w in lost_weeks])}"
     return text + "."
 
 
@@ -226,8 +173,8 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "anti_centromere": _anti_centromere(pat),
         "n_lesions": ov["lesions"],
         "multi_lesion": (f"{len(multi)} {plural(len(multi), 'patient')} with more than one lesion" if len(multi) else None),
-        "sites": _listing([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s} ({n})" for s, n in sites.items()]),
-        "regions": _listing([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
+        "sites": join([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s} ({n})" for s, n in sites.items()]),
+        "regions": join([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
         "regimens": _regimens(tables),
         "concentration": _num(concs[0]) if len(concs) == 1 else None,
         "concentration_used": _num(vol["concentration_mg_per_ml"].iloc[0]),
@@ -237,7 +184,7 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "injections_lesion": series.injections_total(tables, "lesion"),
         "injections_visit": series.injections_total(tables, "visit"),
         "shared_dose": None,
-        "weeks_text": "week " + _listing([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + _listing([str(w) for w in weeks]),
+        "weeks_text": "week " + join([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + join([str(w) for w in weeks]),
         "weeks": [],
         "discrepancies": [],
         "complications": _complications(tables),

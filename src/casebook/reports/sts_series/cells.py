@@ -1,0 +1,124 @@
+"""Report 2's Table 1 vocabulary: column headers, abbreviations, and how each kind of cell is written."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from casebook.exceptions import CasebookError
+
+DEFAULT_WEEKS = (4, 12)
+MEASURED, LOST, NOT_RECORDED, PARTLY = "measured", "lost_to_follow_up", "not_recorded", "partly_measured"
+LOST_CELL = "Lost to follow-up"
+NOT_RECORDED_CELL = "Not recorded"
+CELL_SEPARATOR = "; "
+# A printed reduction "agrees" with the sizes if it is the sizes' reduction rounded to a whole percent.
+ROUNDING_TOLERANCE_PCT = 0.5 + 1e-9
+
+# Abbreviations used in Table 1's first column and their meaning (the footnote is built from those present).
+ABBREVIATIONS = {
+    "SSc": "systemic sclerosis",
+    "NSF": "nephrogenic systemic fibrosis",
+    "DM": "dermatomyositis",
+    "SLE": "systemic lupus erythematosus",
+    "MCTD": "mixed connective tissue disease",
+}
+
+# Table 1 column headers, as printed in the report.
+COL_DIAGNOSIS = "Diagnosis/age, years"
+COL_SITE = "Localization"
+COL_SIZE = "Size of calcinosis, mm"
+COL_TREATMENT = "Treatment"
+COL_DOSE = "Sodium thiosulphate, mg Mean (range)"
+COL_COMPLICATIONS = "Complications"
+DIFFERS_FLAG = "printed reduction differs from sizes"
+PRINTED_COLUMNS = (COL_DIAGNOSIS, COL_SITE, COL_SIZE, COL_TREATMENT, COL_DOSE, COL_COMPLICATIONS)
+
+
+def week_column(week: int) -> str:
+    """Table 1 header of a follow-up week, as printed."""
+    return f"Size (mm)/reduction (%) week {week}"
+
+
+def recomputed_column(week: int) -> str:
+    """Header of the column beside a week's printed cells holding the reductions recomputed from the sizes."""
+    return f"Reduction from sizes (%) week {week}"
+
+
+# ---------------------------------------------------------------------------------------------- formatting
+
+
+def fmt_number(x) -> str:
+    """A number as the report prints it: no trailing zeros (3, 12.5, 87.5)."""
+    if x is None or pd.isna(x):
+        return ""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def round_half_up(x: float) -> float:
+    """Round to a whole number, halves away from zero (37.5 -> 38), as printed tables do; NaN stays NaN."""
+    if x is None or pd.isna(x):
+        return math.nan
+    return float(math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1))
+
+
+def treatment_cell(regimen: str, weeks: int, n_lesions: int = 1) -> str:
+    """The Treatment cell built from the regimen ('single'/'weekly'), its weeks and the lesions it covers."""
+    if regimen == "single":
+        text = "Single injection"
+    elif regimen == "weekly":
+        text = f"Repeated injection every week for {int(weeks)} week{'s' if int(weeks) != 1 else ''}"
+    else:
+        raise CasebookError(f"unknown regimen {regimen!r}")
+    if n_lesions == 2:
+        text += " (both)"
+    elif n_lesions > 2:
+        text += f" (all {n_lesions})"
+    return text
+
+
+def dose_cell(mean: float, low: float, high: float, regimen: str) -> str:
+    """The dose cell: the single dose, or 'mean (min-max)' for repeated treatments."""
+    if regimen == "single":
+        return fmt_number(mean)
+    return f"{fmt_number(mean)} ({fmt_number(low)}-{fmt_number(high)})"
+
+
+_COMPLICATION_TEXT = {
+    "none": "No",
+    "infection": "Infection",
+    "transient pain": "Transient pain associated with injection",
+    "ulceration": "Ulceration",
+    "necrosis": "Necrosis",
+    "other": "Other complication",
+}
+
+
+def complication_cell(complication: str, week=None) -> str:
+    """One complication as Table 1 words it ('Infection followed injection in week 2')."""
+    text = _COMPLICATION_TEXT[complication]
+    if week is not None and pd.notna(week) and complication != "none":
+        text += f" followed injection in week {int(week)}" if complication == "infection" else f" in week {int(week)}"
+    return text
+
+
+def week_cell(status: str, size, reduction) -> str:
+    """A follow-up cell: 'size/reduction', 'size' when no reduction is given, or the follow-up status."""
+    if status == LOST:
+        return LOST_CELL
+    if status == NOT_RECORDED:
+        return NOT_RECORDED_CELL
+    if reduction is None or pd.isna(reduction):
+        return fmt_number(size)
+    return f"{fmt_number(size)}/{fmt_number(reduction)}"
+
+
+def join_cells(cells: Sequence[str]) -> str:
+    """Cells of a row's lesions joined in lesion order; one status cell when every lesion has the same status."""
+    cells = list(cells)
+    if cells and len(set(cells)) == 1 and cells[0] in (LOST_CELL, NOT_RECORDED_CELL):
+        return cells[0]
+    return CELL_SEPARATOR.join(cells)

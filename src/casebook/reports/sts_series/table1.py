@@ -1,0 +1,216 @@
+"""Table 1 rebuilt cell by cell from the typed data, in its printed and corrected views, and its comparison
+with the cells as transcribed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from casebook.exceptions import CasebookError
+from casebook.reports.sts_series.cells import (
+    ABBREVIATIONS,
+    CELL_SEPARATOR,
+    COL_COMPLICATIONS,
+    COL_DIAGNOSIS,
+    COL_DOSE,
+    COL_SITE,
+    COL_SIZE,
+    COL_TREATMENT,
+    DIFFERS_FLAG,
+    MEASURED,
+    NOT_RECORDED_CELL,
+    PRINTED_COLUMNS,
+    complication_cell,
+    dose_cell,
+    fmt_number,
+    join_cells,
+    recomputed_column,
+    round_half_up,
+    treatment_cell,
+    week_cell,
+    week_column,
+)
+from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+
+# ---------------------------------------------------------------------------------------------- Table 1
+
+
+def _complications_by_patient(tables) -> dict[str, str]:
+    comp = tables.get("complications")
+    out: dict[str, str] = {}
+    if comp is None or comp.empty:
+        return out
+    for pid, rows in comp.groupby("patient_id", sort=False):
+        out[pid] = CELL_SEPARATOR.join(complication_cell(c, w) for c, w in zip(rows["complication"], rows["week"]))
+    return out
+
+
+def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, view: str = "printed",
+           layout: str = "row", with_flag: bool = False) -> pd.DataFrame:
+    """Table 1 rebuilt from the data.
+
+    ``view="printed"`` reproduces the printed cells (diagnosis as printed, e.g. the typo 'NSE'; the printed
+    reductions); ``view="corrected"`` uses the corrected diagnosis ('NSF') and, in the week cells, the
+    reductions recomputed from the sizes rounded to a whole percent. Every cell except the diagnosis as
+    printed is *built* from typed columns (sizes, regimen, weeks, doses, complication kinds), so comparing it
+    with the transcription's ``*_printed`` columns tests both.
+
+    ``layout="row"`` gives one row per printed row (patient): a patient's lesions share the row and their
+    cells are joined with '; ' in lesion order ('75; 85'); one 'Lost to follow-up' stands for a row whose
+    lesions were all lost. ``layout="lesion"`` gives one row per lesion with the patient's cells repeated.
+
+    Beside each week's printed cells a column gives the reductions recomputed from the sizes (one decimal);
+    where a printed reduction is not the sizes' reduction rounded, it reads e.g. '87.5 (printed 80)'.
+    ``with_flag`` adds a boolean column (``DIFFERS_FLAG``) marking rows with such a difference.
+    """
+    if view not in ("printed", "corrected"):
+        raise CasebookError(f"view must be 'printed' or 'corrected', not {view!r}")
+    if layout not in ("row", "lesion"):
+        raise CasebookError(f"layout must be 'row' or 'lesion', not {layout!r}")
+    weeks = _weeks(weeks)
+    pat = patients(tables).set_index("patient_id")
+    les = lesions(tables)
+    n_les = lesions_per_patient(tables)
+    reg = tables["regimens"].set_index("patient_id")
+    comp = _complications_by_patient(tables)
+    meas = lesion_measurements(tables, weeks).set_index(["lesion_id", "week"])
+
+    def lesion_cells(lid: str) -> dict[str, object]:
+        cells: dict[str, object] = {COL_SIZE: fmt_number(meas.loc[(lid, 0), "size_mm"]), "_differs": False}
+        for w in weeks:
+            m = meas.loc[(lid, w)]
+            shown = m["reduction_printed_pct"] if view == "printed" else round_half_up(m["reduction_recomputed_pct"])
+            cells[week_column(w)] = week_cell(m["status"], m["size_mm"], shown)
+            rec = m["reduction_recomputed_pct"]
+            text = "" if pd.isna(rec) else f"{rec:.1f}"
+            if m["reduction_differs"]:
+                text += f" (printed {fmt_number(m['reduction_printed_pct'])})"
+                cells["_differs"] = True
+            cells[recomputed_column(w)] = text if m["status"] == MEASURED else week_cell(m["status"], None, None)
+        return cells
+
+    rows = []
+    for pid, p in pat.iterrows():
+        diagnosis = p["diagnosis_printed"] if view == "printed" else p["diagnosis"]
+        shared = {
+            COL_DIAGNOSIS: f"{diagnosis}/{int(p['age_years'])}",
+            COL_SITE: None,
+            COL_TREATMENT: "",
+            COL_DOSE: "",
+            COL_COMPLICATIONS: comp.get(pid, NOT_RECORDED_CELL),
+        }
+        if pid in reg.index:
+            r = reg.loc[pid]
+            shared[COL_TREATMENT] = treatment_cell(r["regimen"], r["weeks"], int(n_les[pid]))
+            shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["regimen"])
+        plesions = les[les["patient_id"] == pid]
+        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site_printed"])]
+        if layout == "lesion":
+            for lid, site, cells in per_lesion:
+                rows.append({"_lesion": lid, **shared, COL_SITE: site, **cells})
+            continue
+        sites = [site for _, site, _ in per_lesion]
+        row = {**shared, COL_SITE: sites[0] if len(set(sites)) == 1 else CELL_SEPARATOR.join(sites)}
+        for key in per_lesion[0][2]:
+            if key == "_differs":
+                row[key] = any(c[key] for _, _, c in per_lesion)
+            elif key == COL_SIZE:
+                row[key] = CELL_SEPARATOR.join(c[key] for _, _, c in per_lesion)
+            else:
+                row[key] = join_cells([c[key] for _, _, c in per_lesion])
+        rows.append(row)
+
+    columns = list(PRINTED_COLUMNS)
+    for w in weeks:
+        columns += [week_column(w), recomputed_column(w)]
+    out = pd.DataFrame(rows)
+    if layout == "lesion":
+        columns = ["_lesion", *columns]
+    if with_flag:
+        out[DIFFERS_FLAG] = out["_differs"].astype(bool)
+        columns.append(DIFFERS_FLAG)
+    out = out[columns].rename(columns={"_lesion": "Lesion"})
+    return out
+
+
+def transcribed_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
+    """Table 1 as transcribed: the ``*_printed`` cells of the data, one row per printed row, lesion cells joined
+    as in :func:`table1`. Comparing it with ``table1(view="printed")`` checks the rebuild cell by cell."""
+    weeks = _weeks(weeks)
+    les = lesions(tables)
+    meas = tables["measurements"].assign(week=lambda d: d["week"].astype(int)).set_index(["lesion_id", "week"])
+    reg = tables["regimens"].set_index("patient_id")
+    comp = tables.get("complications")
+    rows = []
+    for p in patients(tables).itertuples():
+        pl = les[les["patient_id"] == p.patient_id]
+        sites = list(pl["site_printed"])
+        row = {
+            COL_DIAGNOSIS: p.diagnosis_printed + "/" + str(int(p.age_years)),
+            COL_SITE: sites[0] if len(set(sites)) == 1 else CELL_SEPARATOR.join(sites),
+            COL_SIZE: CELL_SEPARATOR.join(str(meas.loc[(lid, 0), "cell_printed"]) for lid in pl["lesion_id"]),
+            COL_TREATMENT: reg.loc[p.patient_id, "treatment_printed"] if p.patient_id in reg.index else "",
+            COL_DOSE: reg.loc[p.patient_id, "dose_printed"] if p.patient_id in reg.index else "",
+            COL_COMPLICATIONS: (CELL_SEPARATOR.join(comp.loc[comp["patient_id"] == p.patient_id, "complication_printed"])
+                                if comp is not None else "") or NOT_RECORDED_CELL,
+        }
+        for w in weeks:
+            row[week_column(w)] = join_cells([
+                str(meas.loc[(lid, w), "cell_printed"]) if (lid, w) in meas.index else NOT_RECORDED_CELL
+                for lid in pl["lesion_id"]
+            ])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=printed_columns(weeks))
+
+
+def compare_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
+    """Every printed cell of the rebuilt Table 1 beside the transcribed one: row, column, rebuilt, transcribed, same."""
+    rebuilt = table1(tables, weeks, view="printed")[printed_columns(weeks)]
+    transcribed = transcribed_table1(tables, weeks)
+    rows = [
+        {"row": i + 1, "column": col, "rebuilt": rebuilt.iloc[i][col], "transcribed": transcribed.iloc[i][col],
+         "same": rebuilt.iloc[i][col] == transcribed.iloc[i][col]}
+        for i in range(len(rebuilt)) for col in rebuilt.columns
+    ]
+    return pd.DataFrame(rows, columns=["row", "column", "rebuilt", "transcribed", "same"])
+
+
+def printed_columns(weeks: Iterable[int] | None = None) -> list[str]:
+    """The columns of Table 1 that the report prints, in printed order."""
+    return [*PRINTED_COLUMNS, *(week_column(w) for w in _weeks(weeks))]
+
+
+def diagnoses_present(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Corrected diagnosis codes in the order of first appearance in Table 1."""
+    return list(dict.fromkeys(patients(tables)["diagnosis"]))
+
+
+def table1_footnote(tables: dict[str, pd.DataFrame]) -> str:
+    """The footnote on abbreviations, from the diagnoses present ('SSc: systemic sclerosis; NSF: ...')."""
+    parts = [f"{code}: {ABBREVIATIONS[code]}" for code in diagnoses_present(tables) if code in ABBREVIATIONS]
+    return "; ".join(parts) + "." if parts else ""
+
+
+def table1_caption(tables: dict[str, pd.DataFrame], view: str = "printed") -> str:
+    n = len(patients(tables))
+    what = "as printed" if view == "printed" else "with the diagnosis corrected and reductions recomputed from the sizes"
+    return f"Table 1. Descriptive data for the {n} cases treated with sodium thiosulphate, rebuilt from data ({what})."
+
+
+def table1_notes(tables: dict[str, pd.DataFrame], view: str = "printed") -> list[str]:
+    """The footnote on abbreviations followed by this rebuild's notes on its added columns and layout."""
+    notes = [table1_footnote(tables)] if table1_footnote(tables) else []
+    notes.append(
+        "Reduction from sizes: 100 x (baseline - size) / baseline from the printed sizes, one decimal; "
+        "'(printed N)' marks a printed reduction that is not this value rounded. "
+        "A row with several lesions lists their cells in lesion order, separated by '; '."
+    )
+    if view == "printed":
+        typos = [
+            f"'{p}' is printed for {d}" for p, d in patients(tables)[["diagnosis_printed", "diagnosis"]].drop_duplicates().itertuples(index=False)
+            if p != d
+        ]
+        if typos:
+            notes.append("Diagnosis as printed: " + "; ".join(typos) + ".")
+    return notes
