@@ -7,8 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from casebook import load_dataset, paths
+from casebook import load_dataset, paths, publish
 from casebook.reports.jdm_case import analysis as case
+from casebook.reports.jdm_case import published
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,8 @@ def test_treatment_history_in_order_with_reason_and_response(data):
 
 
 def test_publish_table_writes_three_formats(data, tmp_path):
-    case.publish_table("laboratory", data, str(tmp_path))
-    stem = tmp_path / case.STEMS["laboratory"]
+    publish.table(published.table("laboratory", data), tables_dir=str(tmp_path))
+    stem = tmp_path / published.STEMS["laboratory"]
     for ext in ("csv", "md", "tex"):
         assert stem.with_suffix(f".{ext}").is_file()
     back = pd.read_csv(stem.with_suffix(".csv"), dtype=str, keep_default_na=False)

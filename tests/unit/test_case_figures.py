@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from PIL import Image
 
-from casebook import load_dataset
+from casebook import load_dataset, publish
 from casebook.publish.figures import DPI, MM_PER_INCH, PAGE_MM
 from casebook.reports.jdm_case import analysis as case
 from casebook.reports.jdm_case import figures as cf
@@ -138,8 +138,8 @@ def test_muscle_scores_as_fraction_of_maximum(data):
 
 
 def test_saved_in_three_formats_at_journal_size(data, events, tmp_path):
-    cf.save(cf.timeline_figure(events), "timeline", str(tmp_path))
-    cf.save(cf.aldolase_figure(case.lab_table(data)), "aldolase", str(tmp_path))
+    publish.figure(cf.timeline_figure(events), cf.STEMS["timeline"], str(tmp_path))
+    publish.figure(cf.aldolase_figure(case.lab_table(data)), cf.STEMS["aldolase"], str(tmp_path))
     for stem in ("jdm-case-timeline", "jdm-case-aldolase-vs-upper-limit"):
         for ext in ("png", "svg", "pdf"):
             assert (tmp_path / f"{stem}.{ext}").stat().st_size > 1000
@@ -150,7 +150,7 @@ def test_saved_in_three_formats_at_journal_size(data, events, tmp_path):
 
 def test_figures_are_byte_identical_between_runs(events, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    cf.save(cf.timeline_figure(events), "timeline", str(a))
-    cf.save(cf.timeline_figure(events), "timeline", str(b))
+    publish.figure(cf.timeline_figure(events), cf.STEMS["timeline"], str(a))
+    publish.figure(cf.timeline_figure(events), cf.STEMS["timeline"], str(b))
     for ext in ("png", "svg", "pdf"):
         assert (a / f"jdm-case-timeline.{ext}").read_bytes() == (b / f"jdm-case-timeline.{ext}").read_bytes()

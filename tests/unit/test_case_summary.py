@@ -9,6 +9,7 @@ import pytest
 
 from casebook import load_dataset
 from casebook.exceptions import CasebookError
+from casebook.reports.jdm_case import fragments as fr
 from casebook.reports.jdm_case import summary as cs
 
 
@@ -22,7 +23,7 @@ def copy_of(data):
 
 
 def text_of(tables) -> str:
-    return cs.to_markdown(cs.describe(tables))
+    return fr.to_markdown(cs.describe(tables))
 
 
 def set_cell(t, table, row_id, column, value):
@@ -33,14 +34,14 @@ def set_cell(t, table, row_id, column, value):
 
 def test_every_number_in_the_text_traces_to_a_data_row(data):
     sections = cs.describe(data)
-    text, spans = cs.render(sections)
+    text, spans = fr.render(sections)
     numbers = list(re.finditer(r"\d+(?:\.\d+)?", text))
     assert len(numbers) >= 20
     for m in numbers:
         owners = [f for a, b, f in spans if a <= m.start() and m.end() <= b and f.sourced]
         assert owners, f"number {m.group()!r} at {m.start()} comes from no data row"
-        assert cs.verify(owners[0], data), f"{m.group()!r} does not match {owners[0].refs}"
-    trace = cs.trace_numbers(sections, data)
+        assert fr.verify(owners[0], data), f"{m.group()!r} does not match {owners[0].refs}"
+    trace = fr.trace_numbers(sections, data)
     assert trace["traced"].all() and len(trace) == len(numbers)
 
 
@@ -64,23 +65,23 @@ def test_sections_cover_the_case(data):
 
 def test_template_text_cannot_hold_a_number():
     with pytest.raises(CasebookError):
-        cs.lit("after 9 months")
-    assert cs.lit("after").text == "after"
+        fr.lit("after 9 months")
+    assert fr.lit("after").text == "after"
 
 
 def test_a_changed_data_value_is_detected(data):
     sections = cs.describe(data)
     t = copy_of(data)
     set_cell(t, "investigations", "I01", "value", 12.0)
-    assert not cs.trace_numbers(sections, t)["traced"].all()  # the old text no longer matches the data
+    assert not fr.trace_numbers(sections, t)["traced"].all()  # the old text no longer matches the data
     new = text_of(t)
     assert "12.0 U/L" in new and "1.64 times" in new and "11.0" not in new
 
 
 def test_an_untraced_number_is_reported(data):
     sections = cs.describe(data)
-    sections[0].sentences.append([cs.Fragment("seen 7 times")])  # bypasses lit(): a number with no source
-    trace = cs.trace_numbers(sections, data)
+    sections[0].sentences.append([fr.Fragment("seen 7 times")])  # bypasses lit(): a number with no source
+    trace = fr.trace_numbers(sections, data)
     assert not trace.loc[trace["Number"] == "7", "traced"].any()
 
 
@@ -103,7 +104,7 @@ def test_missing_facts_produce_no_sentence(data):
     assert "disease onset" not in text and "24" not in text
     assert "occlusive" not in text and "was applied" not in text
     assert "### Outcome" not in text and "assessed after" not in text
-    assert cs.trace_numbers(cs.describe(t), t)["traced"].all()
+    assert fr.trace_numbers(cs.describe(t), t)["traced"].all()
 
 
 def test_missing_lab_value_gives_no_number(data):
@@ -116,7 +117,7 @@ def test_missing_lab_value_gives_no_number(data):
 
 def test_number_sources_raises_on_an_untraced_number(data):
     sections = cs.describe(data)
-    assert len(cs.number_sources(sections, data)) == len(cs.trace_numbers(sections, data))
-    sections[-1].sentences.append([cs.Fragment("in 2 cases")])
+    assert len(fr.number_sources(sections, data)) == len(fr.trace_numbers(sections, data))
+    sections[-1].sentences.append([fr.Fragment("in 2 cases")])
     with pytest.raises(CasebookError, match="not traced"):
-        cs.number_sources(sections, data)
+        fr.number_sources(sections, data)

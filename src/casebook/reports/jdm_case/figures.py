@@ -9,19 +9,23 @@ returns a Matplotlib figure sized for print; :func:`save` writes it through
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from casebook.publish.figures import FORMATS, PAGE_MM, PALETTE, figure, preview, save_figure
+from casebook.publish.figures import PAGE_MM, PALETTE, figure
 from casebook.reports.jdm_case import analysis as cs
 
 STEMS = {
     "timeline": "jdm-case-timeline",
     "aldolase": "jdm-case-aldolase-vs-upper-limit",
     "muscle-scores": "jdm-case-muscle-scores",
+}
+CAPTIONS = {
+    "timeline": "Case timeline: events in their known order; undated events are drawn hollow, never given a date",
+    "aldolase": "Aldolase against its upper reference limit (printed or assumed)",
+    "muscle-scores": "Muscle scores as a percentage of each instrument's maximum",
 }
 # Okabe-Ito colours per kind of event.
 KIND_COLOURS = {
@@ -193,11 +197,3 @@ def muscle_scores_figure(scores: pd.DataFrame):
     if len(whens) == 1:
         ax.set_title(f"Measured {whens[0]}", loc="left", fontsize=6.5, color=GREY)
     return fig
-
-
-# --- Saving ------------------------------------------------------------------------------------------------------
-
-
-def save(fig, name: str, figures_dir: str = "figures", formats: Iterable[str] = FORMATS):
-    """Save ``fig`` as ``jdm-case-<name>`` in each format; return the PNG for display (or the paths if no PNG)."""
-    return preview(save_figure(fig, STEMS[name], figures_dir, list(formats)))
