@@ -25,7 +25,7 @@ from casebook.engine import provenance
 from casebook.engine.hashing import sha256_file
 from casebook.publish.figures import figure, save_figure
 from casebook.publish.index import artefacts, notebook_paths, notebooks_markdown, summaries
-from casebook.publish.site import external_loads
+from casebook.publish.site.html import external_loads
 from casebook.publish.tables import write_table
 
 INJECTED = '<script>alert("casebook")</script>'

@@ -20,12 +20,13 @@ import seaborn as sns  # noqa: E402
 from casebook import paths  # noqa: E402
 from casebook.engine.io import atomic_path  # noqa: E402
 from casebook.exceptions import CasebookError  # noqa: E402
+from casebook.publish.formats import FIGURE_FORMATS  # noqa: E402
 
 MM_PER_INCH = 25.4
 COLUMN_MM = 85  # one journal column
 PAGE_MM = 180  # full page width
 DPI = 300
-FORMATS = ("png", "svg", "pdf")
+FORMATS = FIGURE_FORMATS
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 _METADATA = {

@@ -12,10 +12,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from casebook import paths
-from casebook.publish.care import CARE_ITEMS, care_checklist
+from casebook.publish.formats import FIGURE_FORMATS, TABLE_FORMATS
 from casebook.reports import registry
 
 # One line on what each notebook shows: a report's comes from its registry entry, the two notebooks that are
@@ -40,8 +38,6 @@ def summaries() -> dict[str, str]:
     return {**found, **OTHER_SUMMARIES}
 
 
-FIGURE_FORMATS = ("png", "svg", "pdf")
-TABLE_FORMATS = ("csv", "md", "tex")
 
 
 @dataclass(frozen=True)
@@ -167,7 +163,9 @@ def care_stem(report_id: str) -> str:
     return f"care-checklist-{report_id}"
 
 
-def care_caption(report_id: str, df: pd.DataFrame | None = None) -> str:
+def care_caption(report_id: str, df=None) -> str:
+    from casebook.publish.care import CARE_ITEMS
+
     caption = f"CARE checklist, {report_id}: which of the {len(CARE_ITEMS)} CARE case-report items the report covers"
     if df is not None:
         counts = df["status"].value_counts()
@@ -175,7 +173,17 @@ def care_caption(report_id: str, df: pd.DataFrame | None = None) -> str:
     return caption
 
 
-def care_table(report_id: str, data_dir: str | None = None) -> tuple[pd.DataFrame, str]:
-    """A report's CARE checklist and its caption."""
+def care_table(report_id: str, data_dir: str | None = None):
+    """A report's CARE checklist (a DataFrame) and its caption."""
+    from casebook.publish.care import care_checklist
+
     df = care_checklist(report_id, data_dir)
     return df, care_caption(report_id, df)
+
+
+def care_spec(report_id: str, data_dir: str | None = None):
+    """A report's CARE checklist as a table to publish (stem ``care-checklist-<report>``, with its caption)."""
+    from casebook.publish.artefacts import TableSpec
+
+    df, caption = care_table(report_id, data_dir)
+    return TableSpec(df, care_stem(report_id), caption)

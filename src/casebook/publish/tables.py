@@ -10,8 +10,7 @@ import pandas as pd
 from casebook import paths
 from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
-
-TABLE_FORMATS = ("csv", "md", "tex")
+from casebook.publish.formats import TABLE_FORMATS
 
 
 def _latex_escape(value) -> str:
