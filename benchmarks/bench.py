@@ -89,12 +89,14 @@ def _floor_jdm_case(data_dir="data/jdm-case", figures_dir="figures", tables_dir=
         _show(case.publish_table(name, data, tables_dir))
     _show(case_figures.save(case_figures.timeline_figure(case.timeline_events(data)), "timeline", figures_dir, formats))
     _show(case_figures.save(case_figures.aldolase_figure(case.lab_table(data)), "aldolase", figures_dir, formats))
-    _show(case_figures.save(case_figures.muscle_scores_figure(case.muscle_score_table(data)), "muscle-scores",
-                            figures_dir, formats))
+    _show(
+        case_figures.save(case_figures.muscle_scores_figure(case.muscle_score_table(data)), "muscle-scores", figures_dir, formats)
+    )
 
 
-def _floor_sts_series(data_dir="data/sts-series", figures_dir="figures", tables_dir="tables", formats=FORMATS,
-                      weeks=(4, 12), concentration=150.0):
+def _floor_sts_series(
+    data_dir="data/sts-series", figures_dir="figures", tables_dir="tables", formats=FORMATS, weeks=(4, 12), concentration=150.0
+):
     from IPython.display import Markdown
 
     from casebook import load_dataset
@@ -105,8 +107,13 @@ def _floor_sts_series(data_dir="data/sts-series", figures_dir="figures", tables_
 
     weeks = list(weeks)
     data = load_dataset("sts-series", data_dir)
-    _show(show_table(series.table1(data, weeks, view="printed", with_flag=True), "sts-series-table1",
-                     highlight={series.DIFFERS_FLAG: "#fde3c8"}))
+    _show(
+        show_table(
+            series.table1(data, weeks, view="printed", with_flag=True),
+            "sts-series-table1",
+            highlight={series.DIFFERS_FLAG: "#fde3c8"},
+        )
+    )
     "\n".join(series.table1_notes(data, view="printed"))
     comparison = series.compare_table1(data, weeks)
     _show(show_table(comparison[~comparison["same"]].drop(columns="same"), "sts-series-table1-check"))
@@ -114,8 +121,11 @@ def _floor_sts_series(data_dir="data/sts-series", figures_dir="figures", tables_
     series.write_table1(data, tables_dir, weeks, view="printed")
     series.write_table1(data, tables_dir, weeks, view="corrected")
     reductions = series.rounded(series.reductions(data, weeks), 1)
-    _show(show_table(reductions.assign(flag=reductions["reduction_differs"]), "sts-series-reductions",
-                     highlight={"flag": "#fde3c8"}))
+    _show(
+        show_table(
+            reductions.assign(flag=reductions["reduction_differs"]), "sts-series-reductions", highlight={"flag": "#fde3c8"}
+        )
+    )
     _show(show_table(series.rounded(series.injected_volumes(data, concentration), 3), "sts-series-doses"))
     _show(show_table(series.injections(data), "sts-series-injections"))
     _show(show_table(series.patient_summary(data, weeks), "sts-series-patients"))
@@ -141,13 +151,12 @@ def _floor_claims_audit(figures_dir="figures", tables_dir="tables", formats=FORM
 
     claims = load_claims(paths.resolve("data/claims.csv"))
     data = audit.load_data("data/sts-series", "data/jdm-case")
-    _show(show_table(claims.groupby(["report", "rule"]).size().rename("claims").reset_index(),
-                     "claims-audit-register-counts"))
+    _show(show_table(claims.groupby(["report", "rule"]).size().rename("claims").reset_index(), "claims-audit-register-counts"))
     results = audit.audit(claims, data)
     _show(show_table(audit.verdict_counts(results), "claims-audit-verdict-counts"))
-    shown = results[["claim_id", "location", "printed", "recomputed", "verdict", "readings", "arithmetic", "grim",
-                     "note"]].assign(_inconsistent=results["verdict"] == "inconsistent",
-                                     _not_derivable=results["verdict"] == "not derivable")
+    shown = results[
+        ["claim_id", "location", "printed", "recomputed", "verdict", "readings", "arithmetic", "grim", "note"]
+    ].assign(_inconsistent=results["verdict"] == "inconsistent", _not_derivable=results["verdict"] == "not derivable")
     _show(show_table(shown, "claims-audit-register", highlight={"_inconsistent": "#f6c9c0", "_not_derivable": "#e6e6e6"}))
     fig = audit_figures.plot_printed_vs_recomputed(audit.numeric_points(results, claims, data))
     save_figure(fig, audit_figures.STEM, figures_dir, formats)
@@ -155,13 +164,27 @@ def _floor_claims_audit(figures_dir="figures", tables_dir="tables", formats=FORM
     grim = audit.grim_table(results).assign(_impossible=lambda t: t["grim"].str.contains("impossible"))
     _show(show_table(grim, "claims-audit-grim", highlight={"_impossible": "#fbe3c2"}))
     printed = claims.set_index("claim_id")["printed"]
-    _show(show_table(audit.missing_lesion_scenarios(
-        data, lesions=8, injections=21, week4_mean=printed["sts-results-reduction-w4"],
-        week12_mean=printed["sts-results-reduction-w12"], complete_pct=printed["sts-results-complete-remission"],
-        remaining_mean=printed["sts-results-remaining-mean"]), "claims-audit-missing-lesion"))
+    _show(
+        show_table(
+            audit.missing_lesion_scenarios(
+                data,
+                lesions=8,
+                injections=21,
+                week4_mean=printed["sts-results-reduction-w4"],
+                week12_mean=printed["sts-results-reduction-w12"],
+                complete_pct=printed["sts-results-complete-remission"],
+                remaining_mean=printed["sts-results-remaining-mean"],
+            ),
+            "claims-audit-missing-lesion",
+        )
+    )
     _show(Markdown(audit.summary(results)))
-    write_table(audit.output_table(results), "claims-audit", tables_dir,
-                caption="Claims audit: every number printed in the two reports, recomputed from the data")
+    write_table(
+        audit.output_table(results),
+        "claims-audit",
+        tables_dir,
+        caption="Claims audit: every number printed in the two reports, recomputed from the data",
+    )
 
 
 def _floor_index(figures_dir="figures", tables_dir="tables"):
@@ -191,10 +214,16 @@ def _copy(tmp: Path, name: str) -> Path:
 
 
 def _env(root: Path) -> dict[str, str]:
-    return {**os.environ, **ENV, "CASEBOOK_ROOT": str(root), "MPLCONFIGDIR": str(root / "build/.config/matplotlib"),
-            "IPYTHONDIR": str(root / "build/.config/ipython"), "JUPYTER_CONFIG_DIR": str(root / "build/.config/jupyter"),
-            "JUPYTER_DATA_DIR": str(root / "build/.local/jupyter"),
-            "JUPYTER_RUNTIME_DIR": str(root / "build/.local/jupyter/runtime")}
+    return {
+        **os.environ,
+        **ENV,
+        "CASEBOOK_ROOT": str(root),
+        "MPLCONFIGDIR": str(root / "build/.config/matplotlib"),
+        "IPYTHONDIR": str(root / "build/.config/ipython"),
+        "JUPYTER_CONFIG_DIR": str(root / "build/.config/jupyter"),
+        "JUPYTER_DATA_DIR": str(root / "build/.local/jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(root / "build/.local/jupyter/runtime"),
+    }
 
 
 def _timed(cmd: list[str], root: Path) -> tuple[float, subprocess.CompletedProcess]:
@@ -272,21 +301,26 @@ def parallel_ceiling() -> float:
 
 
 def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, say) -> dict:
-    out: dict = {"cores": os.cpu_count(), "jobs": jobs, "repetitions": reps, "sweep_repetitions": sweep_reps,
-                 "sweep_size": sweep_size}
+    out: dict = {
+        "cores": os.cpu_count(),
+        "jobs": jobs,
+        "repetitions": reps,
+        "sweep_repetitions": sweep_reps,
+        "sweep_size": sweep_size,
+    }
     out["parallel_ceiling"] = statistics.median(parallel_ceiling() for _ in range(3))
     say(f"two CPU-bound processes run {out['parallel_ceiling']:.2f}x as fast as one on this machine")
 
     say(f"(a) clean full build, {reps} x")
     clean = []
-    for i in range(reps):
+    for _i in range(reps):
         root = _copy(tmp, "clean")
         clean.append(_build(root, "--jobs", str(jobs))[0])
     out["clean_build_runs_s"] = clean
 
     say(f"(b) floor: plain Python in one process, {reps} x")
     floors = []
-    for i in range(reps):
+    for _i in range(reps):
         root = _copy(tmp, "floor")
         floors.append(_timed([sys.executable, str(Path(__file__).resolve()), "floor"], root)[0])
     out["floor_runs_s"] = floors
@@ -317,9 +351,27 @@ def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, s
     root = _copy(tmp, "nbval")
     nbval = []
     for _ in range(reps):
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(root),
-               "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"), "notebooks"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--rootdir",
+            str(root),
+            "-n",
+            "2",
+            "--dist",
+            "loadfile",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(MAIN / "tests" / "nbval-sanitize.cfg"),
+            "notebooks",
+        ]
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=root, env=_env(root), capture_output=True, text=True, timeout=1800)
         nbval.append(time.perf_counter() - start)
@@ -339,8 +391,13 @@ def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, s
 
     med = statistics.median
     out.update(
-        clean_build_s=med(clean), floor_s=med(floors), noop_s=med(noop), changed_file_s=med(changed),
-        test_notebooks_s=med(nbval), sweep_1job_s=med(sweeps[1]), sweep_2jobs_s=med(sweeps[2]),
+        clean_build_s=med(clean),
+        floor_s=med(floors),
+        noop_s=med(noop),
+        changed_file_s=med(changed),
+        test_notebooks_s=med(nbval),
+        sweep_1job_s=med(sweeps[1]),
+        sweep_2jobs_s=med(sweeps[2]),
     )
     out["clean_over_floor"] = out["clean_build_s"] / out["floor_s"]
     out["sweep_speedup"] = out["sweep_1job_s"] / out["sweep_2jobs_s"]
@@ -361,20 +418,28 @@ def table(r: dict) -> str:
         ("(b) floor (plain Python, 1 process)", f"{r['floor_s']:.2f} s", ""),
         ("    (a)/(b)", f"{r['clean_over_floor']:.2f}", f"<= 1.5: {mark(t['clean_over_floor <= 1.5'])}"),
         ("(c) no-op rebuild", f"{r['noop_s']:.2f} s", f"<= 0.5 s: {mark(t['noop_s <= 0.5'])}"),
-        (f"(d) rebuild after {r['changed_file']} changes", f"{r['changed_file_s']:.2f} s",
-         f"only its readers: {mark(t['changed file re-executes only its readers'])}"),
+        (
+            f"(d) rebuild after {r['changed_file']} changes",
+            f"{r['changed_file_s']:.2f} s",
+            f"only its readers: {mark(t['changed file re-executes only its readers'])}",
+        ),
         ("    notebooks that ran", "", ", ".join(Path(n).stem[:2] for n in r["changed_file_notebooks"])),
         ("    notebooks that read it (or come after)", "", ", ".join(Path(n).stem[:2] for n in r["changed_file_expected"])),
-        ("(e) notebook checks of make test (nbval)", f"{r['test_notebooks_s']:.2f} s",
-         "" if r.get("test_notebooks_passed") else "(nbval FAILED)"),
+        (
+            "(e) notebook checks of make test (nbval)",
+            f"{r['test_notebooks_s']:.2f} s",
+            "" if r.get("test_notebooks_passed") else "(nbval FAILED)",
+        ),
         (f"(f) sweep of {r['sweep_size']} series, 1 job", f"{r['sweep_1job_s']:.2f} s", ""),
         (f"(f) sweep of {r['sweep_size']} series, 2 jobs", f"{r['sweep_2jobs_s']:.2f} s", ""),
         ("    speed-up", f"{r['sweep_speedup']:.2f}", f">= 1.8: {mark(t['sweep_speedup >= 1.8'])}"),
         ("    machine ceiling (2 CPU-bound processes)", f"{r['parallel_ceiling']:.2f}", ""),
     ]
     w0, w1 = max(len(a) for a, _, _ in rows), max(len(b) for _, b, _ in rows)
-    head = (f"casebook bench: {r['cores']} core(s) (os.cpu_count), build --jobs {r['jobs']}, medians of {r['repetitions']} "
-            f"(sweep: {r['sweep_repetitions']})")
+    head = (
+        f"casebook bench: {r['cores']} core(s) (os.cpu_count), build --jobs {r['jobs']}, medians of {r['repetitions']} "
+        f"(sweep: {r['sweep_repetitions']})"
+    )
     return "\n".join([head, *(f"  {a:<{w0}}  {b:>{w1}}  {c}".rstrip() for a, b, c in rows)])
 
 
@@ -392,8 +457,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="casebook-bench-"))
     try:
-        result = measure(args.reps, args.sweep_reps, args.sweep_size, args.jobs, tmp,
-                         lambda line: print(line, file=sys.stderr, flush=True))
+        result = measure(
+            args.reps, args.sweep_reps, args.sweep_size, args.jobs, tmp, lambda line: print(line, file=sys.stderr, flush=True)
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = Path(args.out)

@@ -39,8 +39,9 @@ def copy_project(dest: Path, fixtures: bool = False) -> Path:
 def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """``python -m casebook build ARGS`` in the project copy at ``root`` (the code is the main tree's)."""
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "casebook", "build", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", "build", *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
+    )
     if check and proc.returncode != 0:
         pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -49,9 +50,23 @@ def run_build(root: Path, *args: str, check: bool = True) -> subprocess.Complete
 def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
     """nbval, as ``make test`` runs it, over notebooks of the project copy at ``root``."""
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(root),
-           "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"),
-           *map(str, notebooks)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--rootdir",
+        str(root),
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(MAIN / "tests" / "nbval-sanitize.cfg"),
+        *map(str, notebooks),
+    ]
     return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -32,7 +32,9 @@ def test_corpus_covers_data_parameters_and_manifest():
     data = list((CORPUS / "data").iterdir())
     assert len(data) + len(CASES) >= 20
     assert {c.split("/")[0] for c in CASES} == {"parameters", "manifest"}
-    assert len([c for c in CASES if c.startswith("parameters/")]) >= 5 and len([c for c in CASES if c.startswith("manifest/")]) >= 8
+    assert (
+        len([c for c in CASES if c.startswith("parameters/")]) >= 5 and len([c for c in CASES if c.startswith("manifest/")]) >= 8
+    )
 
 
 def _checks(manifest: Path) -> None:
@@ -73,12 +75,15 @@ def project(tmp_path_factory) -> Path:
     return copy_project(tmp_path_factory.mktemp("bad-inputs") / "project")
 
 
-@pytest.mark.parametrize("kind,case,message", [
-    ("data", "dangling-patient", None),
-    ("data", "wrong-encoding", None),
-    ("parameters", "list-given-as-string", None),
-    ("manifest", "no-parameters-cell", None),
-])
+@pytest.mark.parametrize(
+    "kind,case,message",
+    [
+        ("data", "dangling-patient", None),
+        ("data", "wrong-encoding", None),
+        ("parameters", "list-given-as-string", None),
+        ("manifest", "no-parameters-cell", None),
+    ],
+)
 def test_cli_fails_cleanly_before_any_kernel(project: Path, kind: str, case: str, message):
     root, folder = project, CORPUS / kind / case
     before = _committed(root)
@@ -91,8 +96,10 @@ def test_cli_fails_cleanly_before_any_kernel(project: Path, kind: str, case: str
             shutil.copy(f, target)
         args: list[str] = []
         # test_load.py loads from a bare copy of the dataset folder; the project names files from its root
-        expected = [re.sub(r"(?<![\w/-])(sts-series|jdm-case)/", r"data/\1/", line)
-                    for line in (folder / "expected.txt").read_text().splitlines()]
+        expected = [
+            re.sub(r"(?<![\w/-])(sts-series|jdm-case)/", r"data/\1/", line)
+            for line in (folder / "expected.txt").read_text().splitlines()
+        ]
     else:
         if (folder / "notebooks").is_dir():
             shutil.copytree(folder / "notebooks", root / "notebooks", dirs_exist_ok=True)

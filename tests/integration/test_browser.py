@@ -37,8 +37,15 @@ RENDER_TIMEOUT = 30_000  # milliseconds for a notebook to render
 
 # JupyterLab's preference among the mime types of one output (untrusted notebook: SVG, HTML scripts not run).
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/webp")
-_ORDER = ("application/vnd.jupyter.widget-view+json", "text/html", "text/markdown", "text/latex",
-          *_IMAGE_MIMES, "application/json", "text/plain")
+_ORDER = (
+    "application/vnd.jupyter.widget-view+json",
+    "text/html",
+    "text/markdown",
+    "text/latex",
+    *_IMAGE_MIMES,
+    "application/json",
+    "text/plain",
+)
 
 
 def _chromium() -> Path:
@@ -81,22 +88,36 @@ def lab(tmp_path_factory):
     jupyter = Path(sys.executable).with_name("jupyter")
     home = tmp_path_factory.mktemp("jupyter")
     env = dict(os.environ)
-    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-                     ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib")):
+    for var, sub in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("IPYTHONDIR", "ipython"),
+        ("MPLCONFIGDIR", "matplotlib"),
+    ):
         env[var] = str(home / sub)
         (home / sub).mkdir()
     env["CASEBOOK_ROOT"] = str(paths.ROOT)
     _settings(home / "settings")
     port, token = _free_port(), secrets.token_hex(16)
     log = home / "server.log"
-    cmd = [str(jupyter), "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", "--allow-root",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
-           "--ServerApp.port_retries=0", f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        str(jupyter),
+        "lab",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--no-browser",
+        "--allow-root",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={paths.ROOT}",
+        "--ServerApp.port_retries=0",
+        f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=paths.ROOT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=paths.ROOT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_TIMEOUT
@@ -137,9 +158,10 @@ def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(_chromium()),
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-dev-shm-usage"])
+        b = p.chromium.launch(
+            executable_path=str(_chromium()),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
         try:
             yield b
         finally:
@@ -161,8 +183,7 @@ def _expected(path: Path) -> dict:
                 html += mime == "text/html"
                 markdown += mime == "text/markdown"
     md_cells = sum(c.cell_type == "markdown" and bool(c.source.strip()) for c in nb.cells)
-    return {"cells": len(nb.cells), "images": images, "html": html, "markdown": markdown, "md_cells": md_cells,
-            "errors": errors}
+    return {"cells": len(nb.cells), "images": images, "html": html, "markdown": markdown, "md_cells": md_cells, "errors": errors}
 
 
 def _wait(page, notebook: Path, log: Path, what: str, script: str, arg=None) -> None:
@@ -174,8 +195,10 @@ def _wait(page, notebook: Path, log: Path, what: str, script: str, arg=None) -> 
     except PlaywrightTimeout:
         shot = _screenshot(notebook, "-failed")
         page.screenshot(path=str(shot))
-        pytest.fail(f"{paths.relative(notebook)}: {what} (waited {RENDER_TIMEOUT // 1000} s; "
-                    f"screenshot {paths.relative(shot)})\nserver log:\n{_server_log(log)}")
+        pytest.fail(
+            f"{paths.relative(notebook)}: {what} (waited {RENDER_TIMEOUT // 1000} s; "
+            f"screenshot {paths.relative(shot)})\nserver log:\n{_server_log(log)}"
+        )
 
 
 _CELLS = """([n]) => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n"""
@@ -204,8 +227,7 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser):
     page.on("pageerror", lambda exc: script_errors.append(str(exc)))
     try:
         # A fresh workspace per notebook (?reset): only this notebook is open, whatever was open before.
-        page.goto(f"{base}/lab/workspaces/test-{notebook.stem}/tree/{rel}?reset&token={token}",
-                  wait_until="domcontentloaded")
+        page.goto(f"{base}/lab/workspaces/test-{notebook.stem}/tree/{rel}?reset&token={token}", wait_until="domcontentloaded")
         panel = page.locator(".jp-NotebookPanel")
         _wait(page, notebook, log, f"the notebook's {expected['cells']} cells did not render", _CELLS, [expected["cells"]])
         assert panel.count() == 1, f"{rel}: {panel.count()} notebooks open, expected 1"
@@ -217,10 +239,14 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser):
         images = panel.locator(".jp-OutputArea-output img")
         assert images.count() == expected["images"], f"{rel}: {images.count()} figures shown, {expected['images']} in the file"
         html_outputs = panel.locator('.jp-OutputArea-output[data-mime-type="text/html"]')
-        assert html_outputs.count() == expected["html"], f"{rel}: {html_outputs.count()} HTML outputs shown, {expected['html']} in the file"
+        assert html_outputs.count() == expected["html"], (
+            f"{rel}: {html_outputs.count()} HTML outputs shown, {expected['html']} in the file"
+        )
 
         # Markdown (cells and outputs) renders asynchronously: wait until every piece has text.
-        _wait(page, notebook, log, "Markdown cells or outputs stayed empty", _MARKDOWN, [expected["md_cells"], expected["markdown"]])
+        _wait(
+            page, notebook, log, "Markdown cells or outputs stayed empty", _MARKDOWN, [expected["md_cells"], expected["markdown"]]
+        )
 
         # The kernel starts as it would for a reviewer; then: no error output, no dialog (e.g. "Error Starting
         # Kernel"), no script error.
@@ -243,4 +269,3 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser):
 def _screenshot(notebook: Path, suffix: str = "") -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{notebook.stem}{suffix}.png"
-

@@ -41,15 +41,21 @@ def _edit_measurement(root: Path, old: str, new: str) -> None:
 
 
 def test_normalize_removes_volatile_metadata():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1", id="parameters", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("x = 2", id="a1b2c3d4", metadata={"tags": ["injected-parameters"], "papermill": {"duration": 0.1}}),
-        nbformat.v4.new_code_cell("x", id="show", metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}}),
-        nbformat.v4.new_markdown_cell("text", id="md", metadata={"tags": []}),
-    ])
-    nb.metadata.update(papermill={"input_path": "/home/someone/nb.ipynb", "start_time": "2026"},
-                       language_info={"name": "python", "version": "3.11.9"})
-    for count, cell in zip((5, 6, 9), nb.cells):
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1", id="parameters", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                "x = 2", id="a1b2c3d4", metadata={"tags": ["injected-parameters"], "papermill": {"duration": 0.1}}
+            ),
+            nbformat.v4.new_code_cell("x", id="show", metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}}),
+            nbformat.v4.new_markdown_cell("text", id="md", metadata={"tags": []}),
+        ]
+    )
+    nb.metadata.update(
+        papermill={"input_path": "/home/someone/nb.ipynb", "start_time": "2026"},
+        language_info={"name": "python", "version": "3.11.9"},
+    )
+    for count, cell in zip((5, 6, 9), nb.cells, strict=False):
         cell.execution_count = count
     nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=9)]
     out = normalize(nb)
@@ -92,16 +98,29 @@ def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path
     first = run_build(root, "--jobs", "2")
     assert "executing 2 notebook run(s)" in first.stdout, first.stdout
     built = _hashes(root)
-    assert {"figures/fixture-sts-baseline-sizes.png", "figures/fixture-sts-baseline-sizes.svg",
-            "figures/fixture-sts-baseline-sizes.pdf", "tables/fixture-sts-lesion-sizes.csv",
-            "tables/fixture-sts-lesion-sizes.md", "tables/fixture-sts-lesion-sizes.tex"} <= set(built)
+    assert {
+        "figures/fixture-sts-baseline-sizes.png",
+        "figures/fixture-sts-baseline-sizes.svg",
+        "figures/fixture-sts-baseline-sizes.pdf",
+        "tables/fixture-sts-lesion-sizes.csv",
+        "tables/fixture-sts-lesion-sizes.md",
+        "tables/fixture-sts-lesion-sizes.tex",
+    } <= set(built)
 
     # the committed notebook: executed, normalised, its own defaults, no volatile metadata
     text = (root / "notebooks" / "fixture-sts.ipynb").read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)
     assert "papermill" not in text and str(root) not in text and "injected-parameters" not in text
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3, 4, 5]
-    assert [c.id for c in nb.cells] == ["title", "parameters-doc", "parameters", "check-parameters", "load-data", "sizes", "figure"]
+    assert [c.id for c in nb.cells] == [
+        "title",
+        "parameters-doc",
+        "parameters",
+        "check-parameters",
+        "load-data",
+        "sizes",
+        "figure",
+    ]
 
     # provenance: every artefact with sha256, notebook, parameters, inputs with sha256, versions
     prov = json.loads((root / "provenance.json").read_text())
@@ -128,6 +147,7 @@ def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path
 
     # a clean rebuild from scratch gives the same bytes (notebooks, artefacts, provenance)
     import shutil
+
     shutil.rmtree(root / "build")
     run_build(root, "--force")
     assert _hashes(root) == changed
@@ -140,8 +160,11 @@ def test_failure_keeps_artefacts_and_other_sets_go_to_build(fixture_project: Pat
     before = _hashes(root)
     alt = root / "data" / "alt-series"
     import shutil
+
     shutil.copytree(root / "data" / "sts-series", alt)
-    (alt / "measurements.csv").write_text((alt / "measurements.csv").read_text().replace("L1,0,measured,3,", "L1,0,measured,333,", 1))
+    (alt / "measurements.csv").write_text(
+        (alt / "measurements.csv").read_text().replace("L1,0,measured,3,", "L1,0,measured,333,", 1)
+    )
     manifest = root / "failing.toml"
     manifest.write_text(
         '[[notebook]]\npath = "notebooks/fixture-fails.ipynb"\n\n'
@@ -171,12 +194,24 @@ def test_notebook_runs_directly_with_papermill_from_any_folder(fixture_project: 
     env = {**os.environ, "CASEBOOK_ROOT": str(fixture_project)}
     papermill = [sys.executable, "-m", "papermill", "--no-progress-bar", "-k", "python3"]
     nb = str(fixture_project / "notebooks" / "fixture-jdm.ipynb")
-    ok = subprocess.run([*papermill, nb, str(tmp_path / "out.ipynb"), "-p", "tables_dir", "build/direct"],
-                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    ok = subprocess.run(
+        [*papermill, nb, str(tmp_path / "out.ipynb"), "-p", "tables_dir", "build/direct"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ok.returncode == 0, ok.stderr
     assert (fixture_project / "build" / "direct" / "fixture-jdm-muscle-scores.csv").is_file()
-    bad = subprocess.run([*papermill, nb, str(tmp_path / "bad.ipynb"), "-p", "table_dir", "x"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [*papermill, nb, str(tmp_path / "bad.ipynb"), "-p", "table_dir", "x"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode != 0
     assert "ParameterError" in bad.stderr and "unknown parameter(s): table_dir" in bad.stderr
 
@@ -199,7 +234,8 @@ def test_after_follows_upstream_artefact_names_not_their_bytes(fixture_project: 
     root = fixture_project
     (root / "notebooks" / "build.toml").write_text(
         '[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n\n'
-        '[[notebook]]\npath = "notebooks/fixture-jdm.ipynb"\nafter = ["notebooks/fixture-sts.ipynb"]\n')
+        '[[notebook]]\npath = "notebooks/fixture-jdm.ipynb"\nafter = ["notebooks/fixture-sts.ipynb"]\n'
+    )
     run_build(root)
     _edit_measurement(root, "L1,4,measured,0,", "L1,4,measured,1,")
     rebuilt = run_build(root)

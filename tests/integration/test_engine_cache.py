@@ -17,8 +17,14 @@ pytestmark = pytest.mark.slow
 
 def _build(root, *args):
     env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
-    proc = subprocess.run([sys.executable, "-m", "casebook", "build", "--jobs", "2", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", "build", "--jobs", "2", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 

@@ -68,8 +68,14 @@ def test_sigint_during_parallel_build(fixture_project: Path):
     before = (root / "provenance.json").read_bytes()
     manifest = _manifest(root, "fixture-jdm", "fixture-slow", "fixture-sts")
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    proc = subprocess.Popen([sys.executable, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not (root / "tables" / "fixture-slow.csv").exists():  # the slow notebook wrote, then sleeps
@@ -95,8 +101,12 @@ def test_sigint_during_parallel_build(fixture_project: Path):
     # the next build (without the slow notebook) recovers without --force
     again = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts")))
     assert "build: executed" in again.stdout, again.stdout
-    assert {"tables/fixture-sts-lesion-sizes.csv", "tables/fixture-jdm-muscle-scores.csv"} <= set(_assert_provenance_matches_disk(root))
-    assert run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts"))).stdout.count("nothing to execute") == 1
+    assert {"tables/fixture-sts-lesion-sizes.csv", "tables/fixture-jdm-muscle-scores.csv"} <= set(
+        _assert_provenance_matches_disk(root)
+    )
+    assert (
+        run_build(root, "--manifest", str(_manifest(root, "fixture-jdm", "fixture-sts"))).stdout.count("nothing to execute") == 1
+    )
 
 
 def test_output_folder_that_cannot_be_written(fixture_project: Path):

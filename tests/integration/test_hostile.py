@@ -37,10 +37,14 @@ def test_package_never_evals_execs_or_unpickles():
                 called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
                 if called in UNSAFE_CALLS and (isinstance(fn, ast.Name) or getattr(fn.value, "id", "") == "builtins"):
                     found.append(f"{name}:{node.lineno}: {called}()")
-                if called in ("load", "loads", "read_pickle") and isinstance(fn, ast.Attribute) and \
-                        isinstance(fn.value, ast.Name) and fn.value.id in ("pickle", "pd", "pandas", "marshal"):
-                    if fn.value.id != "pd" or called == "read_pickle":
-                        found.append(f"{name}:{node.lineno}: {fn.value.id}.{called}()")
+                if (
+                    called in ("load", "loads", "read_pickle")
+                    and isinstance(fn, ast.Attribute)
+                    and isinstance(fn.value, ast.Name)
+                    and fn.value.id in ("pickle", "pd", "pandas", "marshal")
+                    and (fn.value.id != "pd" or called == "read_pickle")
+                ):
+                    found.append(f"{name}:{node.lineno}: {fn.value.id}.{called}()")
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 found += [f"{name}:{node.lineno}: import {m}" for m in modules if m.split(".")[0] in UNSAFE_MODULES]
@@ -51,10 +55,15 @@ def test_yaml_only_ever_safe_and_manifest_is_toml():
     for name, tree in _trees():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml":
-                assert node.attr in ("safe_load", "safe_load_all", "safe_dump", "YAMLError"), f"{name}:{node.lineno}: yaml.{node.attr}"
-    build = ast.parse((PACKAGE / "engine" / "build.py").read_text(encoding="utf-8"))
-    calls = {(n.func.value.id, n.func.attr) for n in ast.walk(build) if isinstance(n, ast.Call)
-             and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)}
+                assert node.attr in ("safe_load", "safe_load_all", "safe_dump", "YAMLError"), (
+                    f"{name}:{node.lineno}: yaml.{node.attr}"
+                )
+    build = ast.parse((PACKAGE / "engine" / "manifest.py").read_text(encoding="utf-8"))
+    calls = {
+        (n.func.value.id, n.func.attr)
+        for n in ast.walk(build)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+    }
     assert ("tomllib", "loads") in calls
     assert not list((MAIN / "notebooks").glob("*.y*ml"))
 
@@ -67,20 +76,40 @@ def _pwned(*folders: Path) -> list[Path]:
 def test_hostile_parameter_reaches_the_notebook_as_a_plain_string(fixture_project: Path, tmp_path: Path):
     root = fixture_project
     manifest = root / "hostile.toml"
-    manifest.write_text("[[notebook]]\npath = \"notebooks/fixture-echo.ipynb\"\n[notebook.sets.hostile]\n"
-                        f"message = '''{HOSTILE}'''\n", encoding="utf-8")
+    manifest.write_text(
+        f"[[notebook]]\npath = \"notebooks/fixture-echo.ipynb\"\n[notebook.sets.hostile]\nmessage = '''{HOSTILE}'''\n",
+        encoding="utf-8",
+    )
     run_build(root, "--manifest", str(manifest), "--only", "fixture-echo--hostile")
     assert (root / "build" / "echo" / "message.txt").read_text(encoding="utf-8") == HOSTILE
     executed = json.loads((root / "build" / "runs" / "fixture-echo" / "hostile" / "fixture-echo.ipynb").read_text())
-    outputs = "".join("".join(o.get("text", "")) for c in executed["cells"] if c["cell_type"] == "code"
-                      for o in c.get("outputs", []))
+    outputs = "".join(
+        "".join(o.get("text", "")) for c in executed["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+    )
     assert f"str {len(HOSTILE)}" in outputs
     # the same through papermill's own command line
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
     (root / "build" / "echo" / "message.txt").unlink()
-    proc = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "-k", "python3",
-                           str(root / "notebooks" / "fixture-echo.ipynb"), str(tmp_path / "out.ipynb"),
-                           "-p", "message", HOSTILE], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            "--no-progress-bar",
+            "-k",
+            "python3",
+            str(root / "notebooks" / "fixture-echo.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "message",
+            HOSTILE,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (root / "build" / "echo" / "message.txt").read_text(encoding="utf-8") == HOSTILE
     assert not _pwned(root, tmp_path, root / "notebooks"), "the hostile value was executed"

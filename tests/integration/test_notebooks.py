@@ -51,10 +51,12 @@ def source_problems(nb) -> list[str]:
     if above is None or above.cell_type != "markdown":
         problems.append("no Markdown cell above the parameters cell")
     else:
-        problems += [f"parameter '{n}' is not documented in the Markdown cell above" for n in names
-                     if f"`{n}`" not in above.source]
-    after = next((c for c in nb.cells[i + 1:] if c.cell_type == "code"
-                  and "injected-parameters" not in c.metadata.get("tags", [])), None)
+        problems += [
+            f"parameter '{n}' is not documented in the Markdown cell above" for n in names if f"`{n}`" not in above.source
+        ]
+    after = next(
+        (c for c in nb.cells[i + 1 :] if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])), None
+    )
     if after is None or "check_parameters(globals())" not in after.source:
         problems.append("the code cell after the parameters cell must call check_parameters(globals())")
     if len({c.get("id") for c in nb.cells}) != len(nb.cells):
@@ -79,7 +81,7 @@ def output_problems(nb, text: str) -> list[str]:
         problems.append(f"kernelspec must be {KERNELSPEC}")
     match = ABSOLUTE_PATH.search(text)
     if match:
-        problems.append(f"absolute path in the notebook: ...{text[max(0, match.start() - 40):match.end() + 40]!r}...")
+        problems.append(f"absolute path in the notebook: ...{text[max(0, match.start() - 40) : match.end() + 40]!r}...")
     return problems
 
 

@@ -42,8 +42,9 @@ def _copy_base(root: Path) -> None:
 def _build_site(root: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "CASEBOOK_ROOT": str(root), "MPLCONFIGDIR": str(root / "build" / "mpl")}
     env.pop("CASEBOOK_ARTEFACT_LOG", None)
-    return subprocess.run([sys.executable, "-m", "casebook.publish.site"], env=env, cwd=root, capture_output=True,
-                          text=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, "-m", "casebook", "html"], env=env, cwd=root, capture_output=True, text=True, timeout=240
+    )
 
 
 def _notebook(path: Path, cells) -> None:
@@ -68,25 +69,41 @@ def project(tmp_path_factory) -> Path:
     tables = write_table(pd.DataFrame({"site": ["knee", INJECTED], "size_mm": [70, 30]}), "demo-sizes", root / "tables")
     png = base64.b64encode(figs[0].read_bytes()).decode()
     (root / "notebooks").mkdir()
-    _notebook(root / "notebooks" / "01-demo.ipynb", [
-        new_markdown_cell("# Demo report\n\nShows one figure. Back to the [index](00-index.ipynb).", id="title"),
-        new_code_cell('figures_dir: str = "figures"', id="parameters", metadata={"tags": ["parameters"]},
-                      execution_count=1),
-        new_code_cell("show('figures/demo-size-trajectory.png')", id="figure", execution_count=2, outputs=[
-            new_output("display_data", data={"image/png": png, "text/plain": "<IPython.core.display.Image object>"})]),
-    ])
-    _notebook(root / "notebooks" / "00-index.ipynb", [
-        new_markdown_cell("# Index\n\nLinks: [demo](01-demo.ipynb).", id="title"),
-    ])
+    _notebook(
+        root / "notebooks" / "01-demo.ipynb",
+        [
+            new_markdown_cell("# Demo report\n\nShows one figure. Back to the [index](00-index.ipynb).", id="title"),
+            new_code_cell('figures_dir: str = "figures"', id="parameters", metadata={"tags": ["parameters"]}, execution_count=1),
+            new_code_cell(
+                "show('figures/demo-size-trajectory.png')",
+                id="figure",
+                execution_count=2,
+                outputs=[
+                    new_output("display_data", data={"image/png": png, "text/plain": "<IPython.core.display.Image object>"})
+                ],
+            ),
+        ],
+    )
+    _notebook(
+        root / "notebooks" / "00-index.ipynb",
+        [
+            new_markdown_cell("# Index\n\nLinks: [demo](01-demo.ipynb).", id="title"),
+        ],
+    )
     (root / "notebooks" / "build.toml").write_text(
-        '[[notebook]]\npath = "notebooks/01-demo.ipynb"\n\n[[notebook]]\npath = "notebooks/00-index.ipynb"\n',
-        encoding="utf-8")
+        '[[notebook]]\npath = "notebooks/01-demo.ipynb"\n\n[[notebook]]\npath = "notebooks/00-index.ipynb"\n', encoding="utf-8"
+    )
     record = {
-        "notebook": "notebooks/01-demo.ipynb", "parameter_set": "default", "parameters": {"figures_dir": "figures"},
+        "notebook": "notebooks/01-demo.ipynb",
+        "parameter_set": "default",
+        "parameters": {"figures_dir": "figures"},
         "inputs": {"data/jdm-case/case.csv": sha256_file(case)},
-        "artefacts": {paths_rel: sha256_file(root / paths_rel)
-                      for paths_rel in [f"figures/{p.name}" for p in figs] + [f"tables/{p.name}" for p in tables]
-                      + ["notebooks/01-demo.ipynb"]},
+        "artefacts": {
+            paths_rel: sha256_file(root / paths_rel)
+            for paths_rel in [f"figures/{p.name}" for p in figs]
+            + [f"tables/{p.name}" for p in tables]
+            + ["notebooks/01-demo.ipynb"]
+        },
     }
     entries = provenance.entries(record)
     doc = {"artefacts": entries, "environment": {"python": "3.11", "pandas": "9.9.9-test"}}
@@ -144,7 +161,11 @@ def test_every_figure_and_table_is_copied_and_shown(project):
     assert img is not None
     table = index.find(id="table-demo-sizes")
     assert table is not None and table.find("table", class_="data-table") is not None
-    assert {a["href"] for a in table.find_all("a", href=True)} >= {"tables/demo-sizes.csv", "tables/demo-sizes.md", "tables/demo-sizes.tex"}
+    assert {a["href"] for a in table.find_all("a", href=True)} >= {
+        "tables/demo-sizes.csv",
+        "tables/demo-sizes.md",
+        "tables/demo-sizes.tex",
+    }
 
 
 def test_each_artefact_has_its_provenance(project):
@@ -210,7 +231,9 @@ def test_notebook_list_falls_back_to_the_folder(tmp_path):
 def test_every_committed_notebook_has_a_summary_and_is_linked():
     listed = notebooks_markdown()
     for nb in notebook_paths():
-        assert nb.name in summaries(), f"add a one-line summary of {nb.name} (its report's registry entry, or casebook.publish.index.OTHER_SUMMARIES)"
+        assert nb.name in summaries(), (
+            f"add a one-line summary of {nb.name} (its report's registry entry, or casebook.publish.index.OTHER_SUMMARIES)"
+        )
         assert f"]({nb.name})" in listed
 
 
@@ -232,8 +255,7 @@ def test_bundle_of_the_real_project(tmp_path):
     _copy_base(tmp_path)
     for folder in ("notebooks", "figures", "tables"):
         if (paths.ROOT / folder).is_dir():
-            shutil.copytree(paths.ROOT / folder, tmp_path / folder,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.tmp"))
+            shutil.copytree(paths.ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.tmp"))
     shutil.copy2(paths.PROVENANCE, tmp_path / "provenance.json")
     result = _build_site(tmp_path)
     assert result.returncode == 0, result.stderr

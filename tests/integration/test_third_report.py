@@ -55,8 +55,9 @@ def _casebook(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
     for name in ("MPLCONFIGDIR", "IPYTHONDIR"):
         env[name] = str(root / "build" / ".config" / name.lower())
-    proc = subprocess.run([sys.executable, "-m", "casebook", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
     assert proc.returncode == 0, f"casebook {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc
 
@@ -79,18 +80,24 @@ def test_validate_checks_the_new_report_with_its_own_rules(project, tmp_path):
     with open(bad / "data" / "demo-case" / "patient.csv", "a", encoding="utf-8") as fh:
         fh.write("B,61,female\n")
     env = {**os.environ, "CASEBOOK_ROOT": str(bad), "PYTHONPATH": str(bad / "src")}
-    proc = subprocess.run([sys.executable, "-m", "casebook", "validate"], cwd=bad, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", "validate"], cwd=bad, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 1
-    assert ("data/demo-case/patient.csv, line 3, column 'patient_id': patient 'B' has no lesion in "
-            "data/demo-case/lesions.csv") in proc.stderr
+    assert (
+        "data/demo-case/patient.csv, line 3, column 'patient_id': patient 'B' has no lesion in data/demo-case/lesions.csv"
+    ) in proc.stderr
 
 
 def test_build_and_site_pick_up_the_new_report(project):
     built = _casebook(project, "build", "--jobs", "2")
     assert "notebooks/05-demo-case.ipynb" in built.stdout
-    for name in ("tables/demo-case-lesion-changes.csv", "figures/demo-case-lesion-sizes.png",
-                 "figures/demo-case-lesion-sizes.svg", "figures/demo-case-lesion-sizes.pdf"):
+    for name in (
+        "tables/demo-case-lesion-changes.csv",
+        "figures/demo-case-lesion-sizes.png",
+        "figures/demo-case-lesion-sizes.svg",
+        "figures/demo-case-lesion-sizes.pdf",
+    ):
         assert (project / name).is_file(), name
     changes = (project / "tables" / "demo-case-lesion-changes.csv").read_text(encoding="utf-8")
     assert "L1,left elbow,20,8,60" in changes and "L3,left heel,5,6,-20" in changes

@@ -20,10 +20,51 @@ REQUIRED_FIRST = ["claim_id", "report", "location", "statement", "printed", "rec
 # Each must appear in at least one printed value of that report's claims.
 EXPECTED_NUMBERS = {
     "sts-series": [
-        72, 2004, 100000, 6, 150, 2014, 5, 1, 63, 49, 71, 9, 4, 12,  # Introduction, Methods
-        59, 3, "12.5", 0, 100, 70, "57.5", "87.5", 2, 30, 57, 93, 65, "37.5", 25, "62.5", 50, 67,  # Table 1
-        80, 275, 38, 10, 74, 75, 85, 120, 60, 35,
-        8, 21, 90,  # Results
+        72,
+        2004,
+        100000,
+        6,
+        150,
+        2014,
+        5,
+        1,
+        63,
+        49,
+        71,
+        9,
+        4,
+        12,  # Introduction, Methods
+        59,
+        3,
+        "12.5",
+        0,
+        100,
+        70,
+        "57.5",
+        "87.5",
+        2,
+        30,
+        57,
+        93,
+        65,
+        "37.5",
+        25,
+        "62.5",
+        50,
+        67,  # Table 1
+        80,
+        275,
+        38,
+        10,
+        74,
+        75,
+        85,
+        120,
+        60,
+        35,
+        8,
+        21,
+        90,  # Results
     ],
     "jdm-case": [3, 10, "11.0", "7.3", "19.3", 35, 52, 50, 80, 2, 2012, 9, 1],
 }
@@ -134,6 +175,7 @@ def readings(claims, data):
 
 # --- the register ------------------------------------------------------------------------------
 
+
 def test_register_validates_and_has_both_reports(claims):
     counts = claims["report"].value_counts()
     assert counts["sts-series"] >= 90 and counts["jdm-case"] >= 15
@@ -192,6 +234,7 @@ def test_reduction_claims_print_what_the_data_transcribe(claims, data):
 
 # --- verdicts ------------------------------------------------------------------------------------
 
+
 def test_output_columns_and_verdicts(results, claims):
     assert list(results.columns[:8]) == REQUIRED_FIRST
     assert len(results) == len(claims)
@@ -218,9 +261,16 @@ def test_transcribed_claims_are_held_by_the_data(results):
 def test_inconsistent_claims(results):
     bad = set(results.loc[results["verdict"] == "inconsistent", "claim_id"])
     assert bad == {
-        "sts-methods-age-range", "sts-methods-sites", "sts-t1-r4-w12-pct", "sts-results-lesions",
-        "sts-results-extremities", "sts-results-injections", "sts-results-reduction-w4",
-        "sts-results-complete-remission", "sts-results-remaining-share", "sts-results-transient-pain",
+        "sts-methods-age-range",
+        "sts-methods-sites",
+        "sts-t1-r4-w12-pct",
+        "sts-results-lesions",
+        "sts-results-extremities",
+        "sts-results-injections",
+        "sts-results-reduction-w4",
+        "sts-results-complete-remission",
+        "sts-results-remaining-share",
+        "sts-results-transient-pain",
     }
 
 
@@ -294,9 +344,22 @@ def test_summary_and_counts(results):
 
 # --- crafted claims through the whole audit --------------------------------------------------------
 
+
 def _claim(**kw) -> pd.Series:
-    base = dict(claim_id="x", report="sts-series", location="test", statement="test", printed="", unit="",
-                kind="mean", rule="rounded", function="", args="", source_file="f", note="")
+    base = {
+        "claim_id": "x",
+        "report": "sts-series",
+        "location": "test",
+        "statement": "test",
+        "printed": "",
+        "unit": "",
+        "kind": "mean",
+        "rule": "rounded",
+        "function": "",
+        "args": "",
+        "source_file": "f",
+        "note": "",
+    }
     base.update(kw)
     return pd.Series(base)
 
@@ -329,7 +392,8 @@ def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
 
     claims = load_claims()
     assert missing_lesion.missing_lesion_scenarios_from_register(data["sts-series"], claims).equals(
-        missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%"))
+        missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%")
+    )
 
 
 def test_grim_flag_is_the_check_not_its_prose(claims, data):

@@ -165,16 +165,25 @@ def test_dated_events_carry_the_printed_value(data):
     assert dated["Presentation"] == (46, "birth (age)")
     assert dated["Alendronate"] == (24, "disease onset")
     assert dated["Assessment on topical sodium thiosulfate"] == (9, "start of topical sodium thiosulfate")
-    timing = dict(zip(ev["label"], ev["timing"]))
+    timing = dict(zip(ev["label"], ev["timing"], strict=False))
     assert timing["Presentation"] == "age 46 months" and timing["Alendronate"] == "24 months from disease onset"
 
 
 def test_events_in_their_known_order(data):
     ev = case.timeline_events(data)
-    order = {rows: o for rows, o in zip(ev["rows"], ev["order"])}
+    order = dict(zip(ev["rows"], ev["order"], strict=False))
     first_rows = ev.iloc[0]["rows"].split("; ")
     assert first_rows[0] == "C1" and ev.iloc[-1]["kind"] == "outcome"
-    assert order["T1"] < order["T2; T3"] < order["F09; F10"] < order["I08; M1; M2"] < order["T4"] < order["T5"] < order["T6"] < order["T7"]
+    assert (
+        order["T1"]
+        < order["T2; T3"]
+        < order["F09; F10"]
+        < order["I08; M1; M2"]
+        < order["T4"]
+        < order["T5"]
+        < order["T6"]
+        < order["T7"]
+    )
     assert list(ev["order"]) == list(range(1, len(ev) + 1))
 
 
@@ -187,7 +196,7 @@ def test_removing_a_printed_timing_makes_the_event_undated(data):
 
 def test_only_the_printed_interval_is_known(data):
     ev = case.timeline_events(data)
-    order = dict(zip(ev["rows"], ev["order"]))
+    order = dict(zip(ev["rows"], ev["order"], strict=False))
     assert case.known_intervals(ev) == [(order["T6"], order["O1; O2; O3"], "9 months")]
 
 

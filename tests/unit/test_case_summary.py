@@ -27,8 +27,14 @@ def text_of(tables) -> str:
 
 
 def set_cell(t, table, row_id, column, value):
-    key = {"case": "case_id", "findings": "finding_id", "investigations": "investigation_id",
-           "muscle_scores": "score_id", "treatments": "treatment_id", "outcomes": "outcome_id"}[table]
+    key = {
+        "case": "case_id",
+        "findings": "finding_id",
+        "investigations": "investigation_id",
+        "muscle_scores": "score_id",
+        "treatments": "treatment_id",
+        "outcomes": "outcome_id",
+    }[table]
     t[table].loc[t[table][key] == row_id, column] = value
 
 
@@ -47,16 +53,36 @@ def test_every_number_in_the_text_traces_to_a_data_row(data):
 
 def test_the_printed_numbers_appear(data):
     text = text_of(data)
-    for expected in ("46 months", "11.0 U/L", "1.51 times", "7.3 U/L", "19.3 U/L", "2.64 times", "35 of 52",
-                     "67.3 %", "50 of 80", "62.5 %", "(24 months)", "at 3 %", "to 10 %", "After 9 months"):
+    for expected in (
+        "46 months",
+        "11.0 U/L",
+        "1.51 times",
+        "7.3 U/L",
+        "19.3 U/L",
+        "2.64 times",
+        "35 of 52",
+        "67.3 %",
+        "50 of 80",
+        "62.5 %",
+        "(24 months)",
+        "at 3 %",
+        "to 10 %",
+        "After 9 months",
+    ):
         assert expected in text, expected
     assert "3 years and 10 months" in text and "Caucasian boy" in text
 
 
 def test_sections_cover_the_case(data):
     headings = [s.heading for s in cs.describe(data) if s.sentences]
-    assert headings == ["Presentation", "Investigations", "Diagnosis", "Treatment and course",
-                        "Topical sodium thiosulfate", "Outcome"]
+    assert headings == [
+        "Presentation",
+        "Investigations",
+        "Diagnosis",
+        "Treatment and course",
+        "Topical sodium thiosulfate",
+        "Outcome",
+    ]
     text = text_of(data)
     assert "definite dermatomyositis" in text and "Muscle biopsy showing myositis is not documented" in text
     assert "occlusive dressing" in text and "Arabshahi" in text

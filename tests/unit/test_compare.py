@@ -17,6 +17,7 @@ def P(text: str) -> compare.Printed:
 
 # --- parsing -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "values", "decimals"),
     [
@@ -43,6 +44,7 @@ def test_trailing_zero_is_precision():
 
 
 # --- rounding at the printed precision -----------------------------------------------------------
+
 
 def test_half_printed_both_ways():
     # 62.5 is an exact half: half-up gives 63, half-to-even 62; both are accepted, and the detail says which.
@@ -85,6 +87,7 @@ def test_float_inputs_are_taken_at_their_decimal_value():
 
 
 # --- the rules ---------------------------------------------------------------------------------
+
 
 def test_exact_counts():
     assert compare.compare("exact", "6 patients", 6).matched
@@ -148,16 +151,20 @@ def test_unknown_rule():
 
 # --- percentages of small n and GRIM -------------------------------------------------------------
 
-@pytest.mark.parametrize(("printed", "n", "possible"), [
-    ("50%", 5, False),   # k/5 is 0, 20, 40, 60, 80 or 100%
-    ("50%", 6, True),    # 3/6
-    ("50%", 7, False),   # 42.9% or 57.1%
-    ("67%", 3, True),    # 2/3 = 66.67
-    ("67%", 6, True),    # 4/6
-    ("33%", 3, True),
-    ("80%", 6, False),   # 66.7% or 83.3%
-    ("12.5%", 8, True),  # 1/8 exactly
-])
+
+@pytest.mark.parametrize(
+    ("printed", "n", "possible"),
+    [
+        ("50%", 5, False),  # k/5 is 0, 20, 40, 60, 80 or 100%
+        ("50%", 6, True),  # 3/6
+        ("50%", 7, False),  # 42.9% or 57.1%
+        ("67%", 3, True),  # 2/3 = 66.67
+        ("67%", 6, True),  # 4/6
+        ("33%", 3, True),
+        ("80%", 6, False),  # 66.7% or 83.3%
+        ("12.5%", 8, True),  # 1/8 exactly
+    ],
+)
 def test_grim_percent_small_n(printed, n, possible):
     ok, text = compare.grim_percent(printed, n)
     assert ok is possible

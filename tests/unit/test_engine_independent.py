@@ -23,8 +23,11 @@ def imports(path: Path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("module", sorted(ENGINE.glob("*.py")), ids=lambda p: p.name)
 def test_engine_module_imports_no_content_package(module):
-    bad = [f"{module.name}:{line}: {name}" for line, name in imports(module)
-           if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)]
+    bad = [
+        f"{module.name}:{line}: {name}"
+        for line, name in imports(module)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+    ]
     assert not bad, "the engine must not import content packages:\n" + "\n".join(bad)
 
 

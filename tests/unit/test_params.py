@@ -52,8 +52,10 @@ def test_no_declared_parameters_is_an_error():
 def test_a_list_passed_as_text_says_how_to_pass_a_list(text):
     with pytest.raises(ParameterError) as info:
         check_parameters(_ns(weeks=text))
-    assert str(info.value) == (f"parameter 'weeks' must be list, got str {text!r}; pass a list as YAML with "
-                               "papermill's -y, e.g. -y 'weeks: [4, 12]' (-p passes text)")
+    assert str(info.value) == (
+        f"parameter 'weeks' must be list, got str {text!r}; pass a list as YAML with "
+        "papermill's -y, e.g. -y 'weeks: [4, 12]' (-p passes text)"
+    )
 
 
 def test_a_parameter_error_shows_as_one_line_not_a_traceback():

@@ -18,15 +18,47 @@ from helpers import copy_tables, lose_week
 # Table 1 of report 2 as printed (PDF line breaks rejoined; the NSE typo kept; row 6 prints two lesions).
 PRINTED_TABLE1 = [
     ["SSc/59", "Fingertip", "3", "Single injection", "12.5", "No", "0/100", "0/100"],
-    ["SSc/59", "Knee", "70", "Repeated injection every week for 4 weeks", "57.5 (12.5-87.5)",
-     "Infection followed injection in week 2", "30/57", "5/93"],
-    ["SSc/65", "Fingertip", "6", "Repeated injection every week for 4 weeks", "37.5 (25-62.5)",
-     "Transient pain associated with injection", "3/50", "2/67"],
-    ["SSc/71", "Anterolateral side of lower left leg", "80", "Repeated injection every week for 4 weeks",
-     "150 (100-275)", "No", "50/38", "10/80"],
+    [
+        "SSc/59",
+        "Knee",
+        "70",
+        "Repeated injection every week for 4 weeks",
+        "57.5 (12.5-87.5)",
+        "Infection followed injection in week 2",
+        "30/57",
+        "5/93",
+    ],
+    [
+        "SSc/65",
+        "Fingertip",
+        "6",
+        "Repeated injection every week for 4 weeks",
+        "37.5 (25-62.5)",
+        "Transient pain associated with injection",
+        "3/50",
+        "2/67",
+    ],
+    [
+        "SSc/71",
+        "Anterolateral side of lower left leg",
+        "80",
+        "Repeated injection every week for 4 weeks",
+        "150 (100-275)",
+        "No",
+        "50/38",
+        "10/80",
+    ],
     ["SSc/74", "Elbow", "4", "Single injection", "30", "Transient pain associated with injection", "1/75", "0/100"],
-    ["NSE/49", "Buttocks", "75; 85", "Repeated injection every week for 3 weeks (both)", "120 (60-150)",
-     "Transient pain associated with injection", "30/60; 35/59", "Lost to follow-up"],
+    [
+        "NSE/49",
+        "Buttocks",
+        "75; 85",
+        "Repeated injection every week for 3 weeks (both)",
+        "120 (60-150)",
+        "Transient pain associated with injection",
+        "30/60; 35/59",
+        "Lost to follow-up",
+    ],
 ]
 
 
@@ -36,10 +68,16 @@ PRINTED_TABLE1 = [
 def test_table1_headers_are_the_printed_ones_with_recomputed_columns_beside_the_weeks(tables):
     t1 = series.table1(tables)
     assert list(t1.columns) == [
-        "Diagnosis/age, years", "Localization", "Size of calcinosis, mm", "Treatment",
-        "Sodium thiosulphate, mg Mean (range)", "Complications",
-        "Size (mm)/reduction (%) week 4", "Reduction from sizes (%) week 4",
-        "Size (mm)/reduction (%) week 12", "Reduction from sizes (%) week 12",
+        "Diagnosis/age, years",
+        "Localization",
+        "Size of calcinosis, mm",
+        "Treatment",
+        "Sodium thiosulphate, mg Mean (range)",
+        "Complications",
+        "Size (mm)/reduction (%) week 4",
+        "Reduction from sizes (%) week 4",
+        "Size (mm)/reduction (%) week 12",
+        "Reduction from sizes (%) week 12",
     ]
 
 
@@ -47,7 +85,7 @@ def test_every_printed_cell_matches_the_report(tables):
     t1 = series.table1(tables, view="printed")[series.printed_columns()]
     assert t1.shape == (6, 8)
     for i, expected_row in enumerate(PRINTED_TABLE1):
-        for col, expected in zip(t1.columns, expected_row):
+        for col, expected in zip(t1.columns, expected_row, strict=False):
             assert t1.iloc[i][col] == expected, f"row {i + 1}, {col!r}"
 
 
@@ -63,10 +101,11 @@ def test_every_printed_cell_matches_the_transcription(tables):
 def test_transcription_cells_come_from_the_printed_columns(tables):
     tr = series.transcribed_table1(tables)
     pat = tables["patients"].sort_values("table_row")
-    assert list(tr["Diagnosis/age, years"]) == [f"{d}/{a}" for d, a in zip(pat["diagnosis_printed"], pat["age_years"])]
+    assert list(tr["Diagnosis/age, years"]) == [f"{d}/{a}" for d, a in zip(pat["diagnosis_printed"], pat["age_years"], strict=False)]
     assert list(tr["Treatment"]) == list(tables["regimens"].set_index("patient_id").loc[pat["patient_id"], "treatment_printed"])
     assert list(tr["Sodium thiosulphate, mg Mean (range)"]) == list(
-        tables["regimens"].set_index("patient_id").loc[pat["patient_id"], "dose_printed"])
+        tables["regimens"].set_index("patient_id").loc[pat["patient_id"], "dose_printed"]
+    )
 
 
 def test_a_changed_size_breaks_the_comparison(tables):
@@ -300,9 +339,14 @@ def test_all_lost_at_a_week_gives_no_mean(tables):
 
 def test_write_derived_tables(tables, tmp_path):
     written = []
-    for spec in (published.reductions_table(tables, [4, 12]), published.outcomes(tables, [4, 12]),
-                 published.doses_table(tables, 150.0), published.injections_table(tables),
-                 published.lesions_table(tables, [4, 12]), published.patients_table(tables, [4, 12])):
+    for spec in (
+        published.reductions_table(tables, [4, 12]),
+        published.outcomes(tables, [4, 12]),
+        published.doses_table(tables, 150.0),
+        published.injections_table(tables),
+        published.lesions_table(tables, [4, 12]),
+        published.patients_table(tables, [4, 12]),
+    ):
         written += publish.table(spec, tables_dir=tmp_path).files
     names = {p.name for p in written}
     for stem in ("reductions", "outcomes", "doses", "injections", "lesions", "patients"):
@@ -318,13 +362,18 @@ def test_compare_table1_lists_every_printed_cell(tables):
     t["regimens"].loc[t["regimens"]["patient_id"] == "P3", "dose_printed"] = "37.5 (25-62)"
     bad = series.compare_table1(t)
     assert list(bad.loc[~bad["same"], ["row", "column"]].itertuples(index=False, name=None)) == [
-        (3, "Sodium thiosulphate, mg Mean (range)")]
+        (3, "Sodium thiosulphate, mg Mean (range)")
+    ]
 
 
 def test_show_table_has_fixed_html_and_no_memory_address(tables):
     shown = show_table(series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})
     html = shown._repr_html_()
-    assert "T_t1" in html and "#fde3c8" in html and html == show_table(
-        series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})._repr_html_()
+    assert (
+        "T_t1" in html
+        and "#fde3c8" in html
+        and html
+        == show_table(series.table1(tables, with_flag=True), "t1", highlight={series.DIFFERS_FLAG: "#fde3c8"})._repr_html_()
+    )
     text = repr(shown)
     assert "0x" not in text and "NSE/49" in text and series.DIFFERS_FLAG not in text

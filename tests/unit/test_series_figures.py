@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from casebook import publish
 from casebook.data.load import load_dataset
 from casebook.publish.figures import COLUMN_MM, MM_PER_INCH, PAGE_MM, preview
-from casebook import publish
 from casebook.reports.sts_series import figures as sf
 from casebook.reports.sts_series.synthetic import write_series
 
@@ -59,8 +59,11 @@ def test_doses_show_range_volume_axis_and_injections(tables):
     assert any("150 mg/ml" in ax.get_xlabel() for ax in ax_dose.child_axes)  # the secondary (volume) axis
     bars = sorted(round(p.get_width()) for p in ax_inj.patches if p.get_width() > 0)
     assert bars == [1, 1, 3, 3, 4, 4, 4]
-    ranges = [tuple(line.get_xdata()) for line in ax_dose.get_lines() if len(line.get_xdata()) == 2
-              and line.get_xdata()[0] != line.get_xdata()[1]]
+    ranges = [
+        tuple(line.get_xdata())
+        for line in ax_dose.get_lines()
+        if len(line.get_xdata()) == 2 and line.get_xdata()[0] != line.get_xdata()[1]
+    ]
     assert (100.0, 275.0) in ranges
     plt.close(fig)
 
@@ -69,16 +72,21 @@ def test_saved_in_every_format_byte_identically(tables, tmp_path):
     first = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "a", ["png", "svg", "pdf"]).files
     second = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "b", ["png", "svg", "pdf"]).files
     assert [p.name for p in first] == [f"{sf.STEM_TRAJECTORIES}.{ext}" for ext in ("png", "svg", "pdf")]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert all(stem.startswith("sts-series-") for stem in (sf.STEM_TRAJECTORIES, sf.STEM_REDUCTIONS, sf.STEM_DOSES))
 
 
 def test_synthetic_series_gets_its_own_figures(synthetic, tmp_path):
-    written = [p for fig, stem in ((sf.plot_size_trajectories(synthetic), sf.STEM_TRAJECTORIES),
-                                   (sf.plot_reductions(synthetic), sf.STEM_REDUCTIONS),
-                                   (sf.plot_doses(synthetic, 150.0), sf.STEM_DOSES))
-               for p in publish.figure(fig, stem, tmp_path, ["png"]).files]
+    written = [
+        p
+        for fig, stem in (
+            (sf.plot_size_trajectories(synthetic), sf.STEM_TRAJECTORIES),
+            (sf.plot_reductions(synthetic), sf.STEM_REDUCTIONS),
+            (sf.plot_doses(synthetic, 150.0), sf.STEM_DOSES),
+        )
+        for p in publish.figure(fig, stem, tmp_path, ["png"]).files
+    ]
     assert all(p.stat().st_size > 10_000 for p in written)
     fig = sf.plot_size_trajectories(synthetic)
     n_lines = sum(1 for ax in fig.axes for line in ax.get_lines() if line.get_marker() == "o")

@@ -9,24 +9,45 @@ from helpers import copy_tables, lose_week
 
 def test_numbers_are_computed(tables):
     text = ss.case_summary(tables, [4, 12], 150.0)
-    for expected in ("6 patients, all women", "aged 49 to 74 years", "5 had systemic sclerosis (SSc)",
-                     "1 had nephrogenic systemic fibrosis (NSF)", "7 lesions", "20 injections", "counting treatment visits, 17",
-                     "12.5 to 275 mg", "0.08 to 1.83 ml at 150 mg/ml", "At week 4, 7 of 7 lesions", "mean of 62.6%",
-                     "median 58.8%", "5 of 7 lesions were measured and 2 were lost to follow-up", "mean of 89.4%",
-                     "prints a reduction of 80%", "give 87.5%", "July 2014 to December 2014",
-                     "1 patient had an infection (week 2)", "3 patients had transient pain"):
+    for expected in (
+        "6 patients, all women",
+        "aged 49 to 74 years",
+        "5 had systemic sclerosis (SSc)",
+        "1 had nephrogenic systemic fibrosis (NSF)",
+        "7 lesions",
+        "20 injections",
+        "counting treatment visits, 17",
+        "12.5 to 275 mg",
+        "0.08 to 1.83 ml at 150 mg/ml",
+        "At week 4, 7 of 7 lesions",
+        "mean of 62.6%",
+        "median 58.8%",
+        "5 of 7 lesions were measured and 2 were lost to follow-up",
+        "mean of 89.4%",
+        "prints a reduction of 80%",
+        "give 87.5%",
+        "July 2014 to December 2014",
+        "1 patient had an infection (week 2)",
+        "3 patients had transient pain",
+    ):
         assert expected in text, expected
     assert "NSE" not in text
 
 
 def test_concentration_parameter_changes_the_volumes(tables):
-    assert "0.13 to 2.75 ml at 100 mg/ml"  # 12.5 / 100 = 0.125, rounded half-up (casebook.text) in ss.case_summary(tables, [4, 12], 100.0)
+    assert (
+        "0.13 to 2.75 ml at 100 mg/ml"
+    )  # 12.5 / 100 = 0.125, rounded half-up (casebook.text) in ss.case_summary(tables, [4, 12], 100.0)
 
 
 def test_own_words_not_the_report_sentences(tables):
     text = ss.case_summary(tables)
-    for sentence in ("Complete remission was obtained", "were, on average, reduced by", "All patients were women",
-                     "Most patients reported transient pain"):
+    for sentence in (
+        "Complete remission was obtained",
+        "were, on average, reduced by",
+        "All patients were women",
+        "Most patients reported transient pain",
+    ):
         assert sentence not in text
 
 
@@ -49,7 +70,7 @@ def test_no_mean_when_all_lesions_lost_at_a_week(tables):
     text = ss.case_summary(t)
     assert "No lesion was measured at week 12 (7 of 7 lost to follow-up)." in text
     results = text.split("### Results", 1)[1]
-    week12 = results[results.index("week 12"):]
+    week12 = results[results.index("week 12") :]
     assert "mean" not in week12 and "median" not in week12
     assert "At week 4, 7 of 7 lesions" in text
 

@@ -15,12 +15,57 @@ from casebook import load_dataset
 TABLE1 = [
     # diagnosis/age, localisation, size, treatment, dose, complications, week 4, week 12
     ("SSc/59", "Fingertip", "3", "Single injection", "12.5", "No", "0/100", "0/100"),
-    ("SSc/59", "Knee", "70", "Repeated injection every week for 4 weeks", "57.5 (12.5-87.5)", "Infection followed injection in week 2", "30/57", "5/93"),
-    ("SSc/65", "Fingertip", "6", "Repeated injection every week for 4 weeks", "37.5 (25-62.5)", "Transient pain associated with injection", "3/50", "2/67"),
-    ("SSc/71", "Anterolateral side of lower left leg", "80", "Repeated injection every week for 4 weeks", "150 (100-275)", "No", "50/38", "10/80"),
+    (
+        "SSc/59",
+        "Knee",
+        "70",
+        "Repeated injection every week for 4 weeks",
+        "57.5 (12.5-87.5)",
+        "Infection followed injection in week 2",
+        "30/57",
+        "5/93",
+    ),
+    (
+        "SSc/65",
+        "Fingertip",
+        "6",
+        "Repeated injection every week for 4 weeks",
+        "37.5 (25-62.5)",
+        "Transient pain associated with injection",
+        "3/50",
+        "2/67",
+    ),
+    (
+        "SSc/71",
+        "Anterolateral side of lower left leg",
+        "80",
+        "Repeated injection every week for 4 weeks",
+        "150 (100-275)",
+        "No",
+        "50/38",
+        "10/80",
+    ),
     ("SSc/74", "Elbow", "4", "Single injection", "30", "Transient pain associated with injection", "1/75", "0/100"),
-    ("NSE/49", "Buttocks", "75", "Repeated injection every week for 3 weeks (both)", "120 (60-150)", "Transient pain associated with injection", "30/60", "Lost to follow-up"),
-    ("NSE/49", "Buttocks", "85", "Repeated injection every week for 3 weeks (both)", "120 (60-150)", "Transient pain associated with injection", "35/59", "Lost to follow-up"),
+    (
+        "NSE/49",
+        "Buttocks",
+        "75",
+        "Repeated injection every week for 3 weeks (both)",
+        "120 (60-150)",
+        "Transient pain associated with injection",
+        "30/60",
+        "Lost to follow-up",
+    ),
+    (
+        "NSE/49",
+        "Buttocks",
+        "85",
+        "Repeated injection every week for 3 weeks (both)",
+        "120 (60-150)",
+        "Transient pain associated with injection",
+        "35/59",
+        "Lost to follow-up",
+    ),
 ]
 
 
@@ -44,16 +89,25 @@ def _rebuilt_rows(t) -> list[tuple[str, ...]]:
     m = t["measurements"].set_index(["lesion_id", "week"])
     rows = []
     for _, r in lesions.iterrows():
-        def cell(week):
+
+        def cell(week, r=r):
             x = m.loc[(r["lesion_id"], week)]
             if x["status"] != "measured":
                 return "Lost to follow-up"
             return f"{_fmt(x['size_mm'])}/{_fmt(x['reduction_printed_pct'])}"
 
-        rows.append((
-            f"{r['diagnosis_printed']}/{r['age_years']}", r["site_printed"], _fmt(m.loc[(r["lesion_id"], 0), "size_mm"]),
-            r["treatment_printed"], r["dose_printed"], r["complication_printed"], cell(4), cell(12),
-        ))
+        rows.append(
+            (
+                f"{r['diagnosis_printed']}/{r['age_years']}",
+                r["site_printed"],
+                _fmt(m.loc[(r["lesion_id"], 0), "size_mm"]),
+                r["treatment_printed"],
+                r["dose_printed"],
+                r["complication_printed"],
+                cell(4),
+                cell(12),
+            )
+        )
     return rows
 
 
@@ -108,8 +162,15 @@ def test_report1_muscle_scores(case):
 
 def test_report1_treatments_in_order(case):
     t = case["treatments"].sort_values(["sequence", "treatment_id"])
-    assert t["agent"].tolist() == ["corticosteroid", "corticosteroid", "hydroxychloroquine", "methotrexate",
-                                   "alendronate", "sodium thiosulfate", "sodium thiosulfate"]
+    assert t["agent"].tolist() == [
+        "corticosteroid",
+        "corticosteroid",
+        "hydroxychloroquine",
+        "methotrexate",
+        "alendronate",
+        "sodium thiosulfate",
+        "sodium thiosulfate",
+    ]
     sts = t[t["agent"] == "sodium thiosulfate"]
     assert sts["concentration_pct"].tolist() == [3, 10]
     assert t.loc[t["agent"] == "alendronate", "timing_months_from_onset"].item() == 24

@@ -216,7 +216,7 @@ def compare(rule: str, printed_text: str, value) -> Match:
         if len(values) != 2:
             raise CasebookError(f"rule 'range' needs a (minimum, maximum) reading, got {value!r}")
     parts = []
-    for v, p in zip(values, numbers):
+    for v, p in zip(values, numbers, strict=False):
         v = to_fraction(v)
         if rule == "exact":
             ok = v == p.value

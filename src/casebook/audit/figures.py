@@ -70,9 +70,9 @@ def plot_printed_vs_recomputed(points: pd.DataFrame):
     _panel(right, other, "b  Counts, ages, sizes, doses, durations", log=True)
     handles, labels = left.get_legend_handles_labels()
     h2, l2 = right.get_legend_handles_labels()
-    seen = dict(zip(labels, handles))
-    for h, l in zip(h2, l2):
-        seen.setdefault(l, h)
+    seen = dict(zip(labels, handles, strict=False))
+    for h, label in zip(h2, l2, strict=False):
+        seen.setdefault(label, h)
     order = [f"{v} claim: value {m} the printed number" for v in VERDICT_COLOURS for m in ("matches", "does not match")]
     keys = [k for k in order if k in seen]
     fig.legend([seen[k] for k in keys], keys, loc="outside lower center", ncols=2, frameon=False)

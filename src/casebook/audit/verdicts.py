@@ -56,7 +56,7 @@ def check_claim(claim: pd.Series, data: AuditData) -> ClaimResult:
 def _verdict_note(claim: pd.Series, res: ClaimResult) -> str:
     if res.verdict == "not derivable":
         return "Not derivable: " + (claim["note"] if isinstance(claim["note"], str) and claim["note"] else res.reason)
-    hits = [r.name for r, m in zip(res.readings, res.matches) if m.matched]
+    hits = [r.name for r, m in zip(res.readings, res.matches, strict=False) if m.matched]
     if claim["rule"] == "transcribed" and hits:
         head = "Consistent by transcription: the data hold the printed value."
     elif len(res.readings) == 1:
@@ -74,7 +74,7 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     rows = []
     for _, c in claims.iterrows():
         res = check_claim(c, data)
-        best = next((r for r, m in zip(res.readings, res.matches) if m.matched), res.readings[0] if res.readings else None)
+        best = next((r for r, m in zip(res.readings, res.matches, strict=False) if m.matched), res.readings[0] if res.readings else None)
         rows.append({
             "claim_id": c["claim_id"],
             "report": c["report"],
@@ -91,14 +91,14 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
             "args": c["args"] if isinstance(c["args"], str) else "",
             "readings": " | ".join(
                 f"{r.name}: {'-' if r.value is None else r.display()} ({'matches' if m.matched else 'no match'})"
-                for r, m in zip(res.readings, res.matches)),
-            "matching_readings": "; ".join(r.name for r, m in zip(res.readings, res.matches) if m.matched),
+                for r, m in zip(res.readings, res.matches, strict=False)),
+            "matching_readings": "; ".join(r.name for r, m in zip(res.readings, res.matches, strict=False) if m.matched),
             "arithmetic": " | ".join(
                 (f"{r.name}: " if len(res.readings) > 1 else "") + f"{r.arithmetic} -> {m.detail}"
-                for r, m in zip(res.readings, res.matches)),
+                for r, m in zip(res.readings, res.matches, strict=False)),
             "grim": " | ".join(
                 (f"{r.name}: " if len(res.readings) > 1 else "") + g[1]
-                for r, g in zip(res.readings, res.grims) if g is not None),
+                for r, g in zip(res.readings, res.grims, strict=False) if g is not None),
             # 'no' when a printed value is impossible for its n under some reading; '' when nothing was checked
             "grim_possible": "" if all(g is None for g in res.grims)
             else ("no" if any(g is not None and not g[0] for g in res.grims) else "yes"),

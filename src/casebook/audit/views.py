@@ -29,12 +29,13 @@ def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData)
             if len(values) != len(numbers):
                 continue
             part_rule = c["rule"] if c["rule"] in ("exact", "approximate") else "rounded"
-            for i, (p, v) in enumerate(zip(numbers, values)):
+            for i, (p, v) in enumerate(zip(numbers, values, strict=False)):
                 matched = compare.compare(part_rule, p.text, v).matched
                 rows.append({"claim_id": c["claim_id"], "report": c["report"], "unit": c["unit"] if isinstance(c["unit"], str) else "",
                              "kind": c["kind"], "part": i, "printed": float(p.value), "recomputed": float(to_fraction(v)),
                              "reading": r.name, "matched": matched, "verdict": verdicts[c["claim_id"]]})
-    return pd.DataFrame(rows, columns=["claim_id", "report", "unit", "kind", "part", "printed", "recomputed", "reading", "matched", "verdict"])
+    columns = ["claim_id", "report", "unit", "kind", "part", "printed", "recomputed", "reading", "matched", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 TABLE_CAPTION = "Claims audit: every number printed in the two reports, recomputed from the data"
@@ -89,7 +90,8 @@ def summary(results: pd.DataFrame) -> str:
         lines.append(f"The {len(bad)} inconsistent claims:")
         for _, r in bad.iterrows():
             unit = "%" if r["unit"] == "%" else ""
-            lines.append(f"- `{r['claim_id']}` ({r['location']}): printed **{r['printed']}**, recomputed {r['recomputed']}{unit} — {r['statement']}")
+            lines.append(f"- `{r['claim_id']}` ({r['location']}): printed **{r['printed']}**, "
+                         f"recomputed {r['recomputed']}{unit} — {r['statement']}")
     else:
         lines.append("")
         lines.append("No claim is inconsistent with the data.")

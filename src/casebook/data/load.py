@@ -131,7 +131,8 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None) -> dict[str, 
     """
     known = datasets()
     if dataset not in known:
-        raise DataValidationError([Problem(str(data_dir or dataset), None, None, f"unknown dataset '{dataset}'; known: {', '.join(known)}")])
+        message = f"unknown dataset '{dataset}'; known: {', '.join(known)}"
+        raise DataValidationError([Problem(str(data_dir or dataset), None, None, message)])
     folder = paths.resolve(data_dir) if data_dir is not None else paths.DATA / dataset
     specs = _specs(dataset)
     tables, files, problems = {}, {}, []
@@ -161,7 +162,8 @@ def _check_references(dataset, tables, files, specs) -> list[Problem]:
             known = set(tables[ref_table][ref_column].dropna())
             for idx, value in df[column].items():
                 if pd.notna(value) and value not in known:
-                    problems.append(Problem(files[table], _line(idx), column, f"'{value}' does not exist in {files[ref_table]} ({ref_column})"))
+                    message = f"'{value}' does not exist in {files[ref_table]} ({ref_column})"
+                    problems.append(Problem(files[table], _line(idx), column, message))
     return problems
 
 

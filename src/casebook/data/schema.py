@@ -38,7 +38,7 @@ def _column(row: pd.Series) -> pa.Column:
     kind = row["type"]
     checks = []
     if _is_set(row["allowed"]):
-        allowed = [v for v in row["allowed"].split(";")]
+        allowed = list(row["allowed"].split(";"))
         checks.append(pa.Check.isin(allowed, error=f"not one of the allowed values: {', '.join(allowed)}"))
     if _is_set(row["minimum"]):
         lo = float(row["minimum"])
@@ -79,7 +79,7 @@ def build_specs(dictionary: pd.DataFrame, dataset: str = "") -> dict[tuple[str, 
             columns=tuple(rows["column"]),
             key=key,
             references=refs,
-            types=dict(zip(rows["column"], rows["type"])),
+            types=dict(zip(rows["column"], rows["type"], strict=False)),
         )
     return specs
 

@@ -151,7 +151,7 @@ def artefacts_markdown(figures_dir: str | os.PathLike = "figures", tables_dir: s
         items = [a for a in artefacts(figures_dir, tables_dir) if a.kind == kind]
         lines = [f"**{heading}** ({len(items)})", ""]
         lines += [
-            f"- {_md(a.stem)}: " + " · ".join(f"[{fmt}]({_link(f, start)})" for fmt, f in zip(a.formats, a.files))
+            f"- {_md(a.stem)}: " + " · ".join(f"[{fmt}]({_link(f, start)})" for fmt, f in zip(a.formats, a.files, strict=False))
             for a in items
         ] or ["- none yet"]
         sections.append("\n".join(lines))

@@ -26,7 +26,7 @@ from casebook.publish.site.html import (
 
 
 def _formats_html(a: Artefact, base: str = "") -> str:
-    return " · ".join(f'<a href="{href(base + f)}">{e(fmt)}</a>' for fmt, f in zip(a.formats, a.files))
+    return " · ".join(f'<a href="{href(base + f)}">{e(fmt)}</a>' for fmt, f in zip(a.formats, a.files, strict=False))
 
 
 def _figure_html(a: Artefact, ctx: Context) -> str:

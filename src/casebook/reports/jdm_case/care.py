@@ -13,6 +13,7 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
     tr = t["treatments"]
     dated = tr["timing_months_from_onset"].notna().sum()
     kinds = sorted(set(t["investigations"]["kind"]))
+    months = ", ".join(f"{m:g}" for m in sorted(set(t["outcomes"]["months_on_treatment"])))
     return {
         "patient information": (judge(pd.notna(c["age_at_presentation_months"]) and pd.notna(c["sex"])),
                                 f"case.csv: {c['sex']}, {c['ancestry']}, {c['age_at_presentation_months']} months"),
@@ -23,5 +24,5 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
                                   f"investigations.csv: {len(t['investigations'])} investigations ({', '.join(kinds)})"),
         "therapeutic intervention": (judge(len(tr) > 0), f"treatments.csv: {len(tr)} treatments with agent, route, regimen"),
         "follow-up and outcomes": (judge(len(t["outcomes"]) > 0),
-                                   f"outcomes.csv: {len(t['outcomes'])} outcomes at {', '.join(f'{m:g}' for m in sorted(set(t['outcomes']['months_on_treatment'])))} months"),
+                                   f"outcomes.csv: {len(t['outcomes'])} outcomes at {months} months"),
     }

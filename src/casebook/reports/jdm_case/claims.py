@@ -9,6 +9,7 @@ import pandas as pd
 from casebook.audit.compare import fmt
 from casebook.audit.model import Reading, Tables, recompute
 from casebook.audit.readings import F, row, transcribed
+from casebook.text import fixed
 
 # --- jdm-case --------------------------------------------------------------------------------------
 
@@ -16,13 +17,16 @@ from casebook.audit.readings import F, row, transcribed
 def case_age(data: Tables) -> list[Reading]:
     months = int(data["case"].iloc[0]["age_at_presentation_months"])
     y, mo = divmod(months, 12)
-    return [Reading("age at presentation (transcribed)", (Fraction(y), Fraction(mo)), f"{months} months = {y}×12 + {mo}", shown=f"{y} y {mo} mo")]
+    return [Reading("age at presentation (transcribed)", (Fraction(y), Fraction(mo)), f"{months} months = {y}×12 + {mo}",
+                    shown=f"{y} y {mo} mo")]
 
 
 @recompute("lab_value")
 def lab_value(data: Tables, investigation: str) -> list[Reading]:
     r = row(data["investigations"], "investigation_id", investigation)
-    return [Reading(f"{r['test']} (transcribed)", F(r["value"]), f"investigations.csv {investigation} value = {r['value']:.1f} {r['unit']}", shown=f"{r['value']:.1f}")]
+    shown = fixed(r["value"], 1)
+    return [Reading(f"{r['test']} (transcribed)", F(r["value"]),
+                    f"investigations.csv {investigation} value = {shown} {r['unit']}", shown=shown)]
 
 
 @recompute("lab_upper_limit")
@@ -45,7 +49,8 @@ def lab_elevated(data: Tables, investigation: str) -> list[Reading]:
 def muscle_score(data: Tables, score: str) -> list[Reading]:
     r = row(data["muscle_scores"], "score_id", score)
     p, mx = F(r["points"]), F(r["maximum"])
-    return [Reading(f"{r['instrument']} score (transcribed)", (p, mx), f"muscle_scores.csv {score}: {fmt(p)} of {fmt(mx)} ({fmt(p / mx * 100)}% of the maximum)", shown=f"{fmt(p)}/{fmt(mx)}")]
+    arithmetic = f"muscle_scores.csv {score}: {fmt(p)} of {fmt(mx)} ({fmt(p / mx * 100)}% of the maximum)"
+    return [Reading(f"{r['instrument']} score (transcribed)", (p, mx), arithmetic, shown=f"{fmt(p)}/{fmt(mx)}")]
 
 
 @recompute("treatment_timing_years")
@@ -54,7 +59,8 @@ def treatment_timing_years(data: Tables, treatment: str) -> list[Reading]:
     if pd.isna(r["timing_months_from_onset"]):
         return [Reading("timing", None, "no timing in the data")]
     months = F(r["timing_months_from_onset"])
-    return [Reading(f"start of {r['agent']} from onset (transcribed)", months / 12, f"{fmt(months)} months / 12 = {fmt(months / 12)} years")]
+    return [Reading(f"start of {r['agent']} from onset (transcribed)", months / 12,
+                    f"{fmt(months)} months / 12 = {fmt(months / 12)} years")]
 
 
 @recompute("treatment_concentration")

@@ -25,11 +25,6 @@ from casebook.reports.jdm_case.fragments import (
     value,
 )
 
-# --- Builders ----------------------------------------------------------------------------------------------------
-
-
-_known = cs.known
-
 
 def presentation(tables) -> Section:
     c = cs.the_case(tables)
@@ -38,7 +33,7 @@ def presentation(tables) -> Section:
     child = c["age_at_presentation_months"] < 18 * 12
     noun = {"male": "boy" if child else "man", "female": "girl" if child else "woman"}.get(c["sex"])
     who: list[Fragment] = []
-    if _known(c["ancestry"]) and noun:
+    if cs.known(c["ancestry"]) and noun:
         who = [lit(article(c["ancestry"])), value(tables, "case", cid, "ancestry"), lit(f" {noun}")]
     elif noun:
         who = [lit(f"{article(noun)}{noun}")]
@@ -57,7 +52,7 @@ def presentation(tables) -> Section:
         items = []
         for r in rows.itertuples():
             item = [value(tables, "findings", r.finding_id, "finding")]
-            if _known(r.site) and r.site.rstrip("s").lower() not in r.finding.lower():
+            if cs.known(r.site) and r.site.rstrip("s").lower() not in r.finding.lower():
                 item += [lit(" ("), value(tables, "findings", r.finding_id, "site"), lit(")")]
             items.append(item)
         verb = " was " if len(items) == 1 and intro == "muscle involvement" else " were "
@@ -81,9 +76,9 @@ def _lab_clauses(tables, labs: pd.DataFrame) -> list[list[Fragment]]:
                        value(tables, "investigations", iid, "upper_limit", cs.LAB_DECIMALS), lit(" "),
                        value(tables, "investigations", iid, "unit")]
             clauses.append(cl)
-        elif _known(r.result):
+        elif cs.known(r.result):
             grouped.setdefault(r.result, []).append(iid)
-    for result, ids in grouped.items():
+    for _result, ids in grouped.items():
         tests = [[value(tables, "investigations", i, "test")] for i in ids]
         clauses.append(join(tests) + [lit(" were " if len(ids) > 1 else " was "),
                                        value(tables, "investigations", ids[0], "result")])
@@ -93,7 +88,7 @@ def _lab_clauses(tables, labs: pd.DataFrame) -> list[list[Fragment]]:
 def _other_investigations(tables, inv: pd.DataFrame) -> list[list[Fragment]]:
     return [[value(tables, "investigations", r.investigation_id, "test"), lit(" showed "),
              value(tables, "investigations", r.investigation_id, "result")]
-            for r in inv.itertuples() if _known(r.result)]
+            for r in inv.itertuples() if cs.known(r.result)]
 
 
 def investigations(tables) -> Section:
@@ -123,8 +118,9 @@ def diagnosis(tables) -> Section:
     if met:
         sec.sentences.append([lit("of the Bohan and Peter criteria, the documented findings meet ")] + join([name(c) for c in met]))
     if missing:
-        sec.sentences.append(join([name(c) for c in missing]) + [lit(f" {'is' if len(missing) == 1 else 'are'} "
-                                                                     + ("not documented" if all(c.status == cs.NOT_DOCUMENTED for c in missing) else "not met or not documented"))])
+        state = "not documented" if all(c.status == cs.NOT_DOCUMENTED for c in missing) else "not met or not documented"
+        verb = "is" if len(missing) == 1 else "are"
+        sec.sentences.append(join([name(c) for c in missing]) + [lit(f" {verb} {state}")])
     category = cs.criteria_category(crit)
     strict = cs.criteria_category(crit, count_caveated=False)
     s = [lit(f"by these criteria the case is {category} dermatomyositis" if category in ("definite", "probable", "possible")
@@ -142,9 +138,9 @@ def _treatment_phrase(tables, t) -> list[Fragment]:
         out += [value(tables, "treatments", tid, "route"), lit(" ")]
     out.append(value(tables, "treatments", tid, "agent"))
     extra = []
-    if _known(t["route"]) and t["route"] != "topical":
+    if cs.known(t["route"]) and t["route"] != "topical":
         extra.append([value(tables, "treatments", tid, "route")])
-    if _known(t["regimen"]) and len(t["regimen"]) <= 12:
+    if cs.known(t["regimen"]) and len(t["regimen"]) <= 12:
         extra.append([value(tables, "treatments", tid, "regimen")])
     if extra:
         out += [lit(" (")] + join(extra, ", ") + [lit(")")]
@@ -154,7 +150,8 @@ def _treatment_phrase(tables, t) -> list[Fragment]:
 
 
 def _same_preparation(a, b) -> bool:
-    return all(a[c] == b[c] for c in ("agent", "route", "regimen")) and cs._present(a["concentration_pct"]) and cs._present(b["concentration_pct"])
+    same = all(a[c] == b[c] for c in ("agent", "route", "regimen"))
+    return same and cs._present(a["concentration_pct"]) and cs._present(b["concentration_pct"])
 
 
 def _steps(tables) -> list[pd.DataFrame]:
@@ -183,14 +180,14 @@ def _step_sentence(tables, i: int, step: pd.DataFrame) -> list[Fragment]:
             prev = t.concentration_pct
     else:
         s = [lit(f"{ordinal} treatment: ")] + join([_treatment_phrase(tables, t) for _, t in step.iterrows()])
-    if _known(first["timing"]):
+    if cs.known(first["timing"]):
         s += [lit(", started "), value(tables, "treatments", tid, "timing")]
         if cs._present(first["timing_months_from_onset"]):
             s += [lit(" ("), value(tables, "treatments", tid, "timing_months_from_onset"), lit(" months)")]
-    if _known(first["reason"]):
+    if cs.known(first["reason"]):
         s += [lit("; reason: "), value(tables, "treatments", tid, "reason")]
     last = step.iloc[-1]
-    if _known(last["response"]):
+    if cs.known(last["response"]):
         s += [lit("; reported response: "), value(tables, "treatments", last["treatment_id"], "response")]
     return s
 
@@ -218,7 +215,7 @@ def _course_on_initial_treatment(tables) -> list[list[Fragment]]:
         items = []
         for r in f.itertuples():
             item = [value(tables, "findings", r.finding_id, "finding")]
-            if _known(r.site):
+            if cs.known(r.site):
                 item += [lit(" ("), value(tables, "findings", r.finding_id, "site"), lit(")")]
             items.append(item)
         out.append([lit("on initial treatment, the illness was complicated by ")] + join(items))
@@ -249,18 +246,19 @@ def thiosulfate_regimen(tables) -> Section:
     first = rows.iloc[0]
     tid = first["treatment_id"]
     name = [value(tables, "treatments", tid, "route"), lit(" "), value(tables, "treatments", tid, "agent")]
-    if _known(first["regimen"]):
+    if cs.known(first["regimen"]):
         sec.sentences.append(name + [lit(" was applied "), value(tables, "treatments", tid, "regimen")])
     conc = rows[rows["concentration_pct"].notna()]
     if len(conc):
-        s = [lit("the concentration was "), value(tables, "treatments", conc.iloc[0]["treatment_id"], "concentration_pct"), lit(" % at first")]
+        start = conc.iloc[0]["treatment_id"]
+        s = [lit("the concentration was "), value(tables, "treatments", start, "concentration_pct"), lit(" % at first")]
         prev = conc.iloc[0]["concentration_pct"]
         for r in list(conc.itertuples())[1:]:
             verb = "increased" if r.concentration_pct > prev else "decreased" if r.concentration_pct < prev else "kept"
             s += [lit(f", then {verb} to "), value(tables, "treatments", r.treatment_id, "concentration_pct"), lit(" %")]
             prev = r.concentration_pct
         sec.sentences.append(s)
-    if _known(first["reason"]):
+    if cs.known(first["reason"]):
         sec.sentences.append([lit("it was chosen on the basis of a "), value(tables, "treatments", tid, "reason")])
     oc = tables["outcomes"]
     oc = oc[oc["treatment_id"].isin(rows["treatment_id"])]
@@ -275,7 +273,7 @@ def outcome(tables) -> Section:
     sec = Section("Outcome")
     tr = tables["treatments"]
     oc = tables["outcomes"]
-    for (tid, months), grp in oc.groupby(["treatment_id", "months_on_treatment"], sort=True):
+    for (tid, _months), grp in oc.groupby(["treatment_id", "months_on_treatment"], sort=True):
         t = tr[tr["treatment_id"] == tid].iloc[0]
         oid = grp.iloc[0]["outcome_id"]
         s = [lit("after "), value(tables, "outcomes", oid, "months_on_treatment"), lit(" months of ")]

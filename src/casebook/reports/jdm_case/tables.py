@@ -104,7 +104,7 @@ def lab_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "Unit": lab["unit"],
             "Upper reference limit": lab["upper_limit"].astype("float64"),
             "Limit": lab["upper_limit_source"],
-            "Multiple of ULN": [uln_multiple(v, u) for v, u in zip(lab["value"], lab["upper_limit"])],
+            "Multiple of ULN": [uln_multiple(v, u) for v, u in zip(lab["value"], lab["upper_limit"], strict=False)],
             "When measured": lab["timepoint"],
             DATA_ROW: lab["investigation_id"],
             "Note": lab["note"],
@@ -129,7 +129,7 @@ def muscle_score_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "Full name": s["instrument_name"],
             "Points": s["points"].astype("float64"),
             "Maximum": s["maximum"].astype("float64"),
-            "Percent of maximum": [percent_of_max(p, m) for p, m in zip(s["points"], s["maximum"])],
+            "Percent of maximum": [percent_of_max(p, m) for p, m in zip(s["points"], s["maximum"], strict=False)],
             "When measured": s["timepoint"],
             DATA_ROW: s["score_id"],
         }

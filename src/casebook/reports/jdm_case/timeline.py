@@ -213,7 +213,7 @@ def known_intervals(events: pd.DataFrame) -> list[tuple[int, int, str]]:
     out = []
     for _, e in events[events["dated"] & (events["anchor_rows"] != "")].iterrows():
         anchors = set(e["anchor_rows"].split("; "))
-        start = events[events["rows"].map(lambda r: bool(anchors & set(r.split("; "))))]
+        start = events[events["rows"].map(lambda r, anchors=anchors: bool(anchors & set(r.split("; "))))]
         start = start[start["order"] != e["order"]]
         if len(start):
             out.append((int(start["order"].iloc[0]), int(e["order"]), f"{number(e['time_value'])} {e['time_unit']}"))

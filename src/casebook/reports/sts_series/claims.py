@@ -79,7 +79,7 @@ def injection_count(data: Tables) -> list[Reading]:
     b = sum(w for _, w in per_visit)
     return [
         Reading("per lesion (a single injection = 1, weekly = 1 per week per lesion)", Fraction(a),
-                "+".join(f"{w}" for _, w in per_lesion) + f" ({', '.join(l for l, _ in per_lesion)}) = {a}"),
+                "+".join(f"{w}" for _, w in per_lesion) + f" ({', '.join(lid for lid, _ in per_lesion)}) = {a}"),
         Reading("per treatment visit (1 per patient per week)", Fraction(b),
                 "+".join(f"{w}" for _, w in per_visit) + f" ({', '.join(p for p, _ in per_visit)}) = {b}"),
     ]
@@ -225,7 +225,8 @@ def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:
     alive = set(_patients(data).loc[lambda p: p["vital_status"] == "alive", "patient_id"])
     done = weekly[weekly["patient_id"].isin(alive)]
     return [
-        share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["weeks"] == w, "patient_id"]), list(weekly["patient_id"]), "weekly regimens"),
+        share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["weeks"] == w, "patient_id"]),
+              list(weekly["patient_id"]), "weekly regimens"),
         share(f"weekly regimens lasting {w} weeks, patients who did not die during treatment",
                list(done.loc[done["weeks"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens"),
     ]

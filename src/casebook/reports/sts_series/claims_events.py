@@ -17,7 +17,9 @@ def complication_week(data: Tables, patient: str, complication: str) -> list[Rea
     r = c[(c["patient_id"] == patient) & (c["complication"] == complication)]
     if len(r) != 1 or pd.isna(r.iloc[0]["week"]):
         return [Reading(f"week of {complication} of {patient}", None, "no week in the data")]
-    return [Reading(f"week of {complication} of {patient} (transcribed)", F(r.iloc[0]["week"]), f"complications.csv {patient} {complication} week = {r.iloc[0]['week']}")]
+    week = r.iloc[0]["week"]
+    return [Reading(f"week of {complication} of {patient} (transcribed)", F(week),
+                    f"complications.csv {patient} {complication} week = {week}")]
 
 
 @recompute("complication_count")

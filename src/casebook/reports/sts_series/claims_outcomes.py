@@ -60,7 +60,7 @@ def _pooled(name: str, m: pd.DataFrame) -> Reading:
 
 def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
     parts = []
-    for pid, g in m.groupby("patient_id", sort=True):
+    for _pid, g in m.groupby("patient_id", sort=True):
         values = [pct(r) for _, r in g.iterrows()]
         parts.append(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}")
     return "+".join(parts)
@@ -129,7 +129,8 @@ def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") ->
     if stated_lesions:
         n = int(stated_lesions)
         v = Fraction(100 * len(cl), n)
-        out.append(Reading(f"the {n} lesions stated in Results", v, f"{len(cl)}/{n} lesions in complete remission ({', '.join(cl)}) = {fmt(v)}%", grim=Grim("percent", n)))
+        arithmetic = f"{len(cl)}/{n} lesions in complete remission ({', '.join(cl)}) = {fmt(v)}%"
+        out.append(Reading(f"the {n} lesions stated in Results", v, arithmetic, grim=Grim("percent", n)))
     return out
 
 
@@ -138,7 +139,9 @@ def remaining_pct(data: Tables, week: str) -> list[Reading]:
     fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
     return [
         percent("patients followed to week 12", [p for p in fp if p not in cp], fp, "patients not in complete remission"),
-        percent("all patients in Table 1 (lost counted as not in remission)", [p for p in patients if p not in cp], patients, "patients not in complete remission"),
+        percent("all patients in Table 1 (lost counted as not in remission)", [p for p in patients if p not in cp],
+                patients, "patients not in complete remission"),
         percent("lesions followed to week 12", [x for x in fl if x not in cl], fl, "lesions not in complete remission"),
-        percent("all lesions in Table 1 (lost counted as not in remission)", [x for x in lesions if x not in cl], lesions, "lesions not in complete remission"),
+        percent("all lesions in Table 1 (lost counted as not in remission)", [x for x in lesions if x not in cl],
+                lesions, "lesions not in complete remission"),
     ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from pathlib import Path
 
 import matplotlib.lines as mlines
 import matplotlib.patches as mpatches
@@ -22,7 +21,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
-from casebook.publish.figures import FORMATS, PALETTE, figure, save_figure
+from casebook.publish.figures import PALETTE, figure
 from casebook.reports.sts_series import analysis as series
 
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
@@ -67,7 +66,7 @@ def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int]
     axes = axes[0]
     handles = []
     any_lost = False
-    for ax, (title, ids) in zip(axes, groups):
+    for ax, (title, ids) in zip(axes, groups, strict=False):
         for lid in ids:
             lm = m[(m["lesion_id"] == lid) & (m["status"] == series.MEASURED)]
             colour, dashes = styles[lid]

@@ -74,7 +74,7 @@ def lesion_measurements(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | 
     base = out.loc[out["week"] == 0].set_index("lesion_id")["size_mm"]
     out["baseline_mm"] = out["lesion_id"].map(base).astype("float64")
     out["reduction_recomputed_pct"] = [
-        reduction_pct(b, s) if w > 0 else math.nan for b, s, w in zip(out["baseline_mm"], out["size_mm"], out["week"])
+        reduction_pct(b, s) if w > 0 else math.nan for b, s, w in zip(out["baseline_mm"], out["size_mm"], out["week"], strict=False)
     ]
     out["reduction_recomputed_pct"] = out["reduction_recomputed_pct"].astype("float64")
     diff = (out["reduction_printed_pct"] - out["reduction_recomputed_pct"]).abs()

@@ -54,7 +54,7 @@ def missing_lesion_scenarios(data: dict, lesions: int, injections: int, week4_me
         complete = sum(1 for s in sizes12 if s == 0)
         if not compare.matches_printed(Fraction(100 * complete, len(sizes12)), pc).matched:
             continue
-        rest = [v for v, s in zip(w12_all, sizes12) if s != 0]
+        rest = [v for v, s in zip(w12_all, sizes12, strict=False) if s != 0]
         if not rest or not compare.matches_printed(sum(rest) / len(rest), pr).matched:
             continue
         rows.append({"injections": k, "week4_pct": x, "week12_pct": y})

@@ -205,5 +205,5 @@ def outcomes_table(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
         "Median reduction from sizes, %": o["median_reduction_recomputed_pct"].map(pct),
         "Mean printed reduction, %": o["mean_reduction_printed_pct"].map(pct),
         "Median printed reduction, %": o["median_reduction_printed_pct"].map(pct),
-        "Complete remission, n of measured": [f"{c} of {n}" for c, n in zip(o["complete_remissions"], o["measured"])],
+        "Complete remission, n of measured": [f"{c} of {n}" for c, n in zip(o["complete_remissions"], o["measured"], strict=False)],
     })

@@ -38,10 +38,12 @@ def check(t: dict[str, pd.DataFrame], f: dict[str, str]) -> list[Problem]:
                            f"baseline size of lesion '{m['lesion_id']}' is 0 mm: a reduction from it is undefined"))
     for lid in sorted(set(les["lesion_id"]) - set(baseline.dropna().index)):
         i = les.index[les["lesion_id"] == lid][0]
-        out.append(Problem(f["lesions"], line(i), "lesion_id", f"lesion '{lid}' has no measured baseline (week 0) size in {f['measurements']}"))
+        message = f"lesion '{lid}' has no measured baseline (week 0) size in {f['measurements']}"
+        out.append(Problem(f["lesions"], line(i), "lesion_id", message))
     for i, m in meas[meas["week"] > 0].iterrows():
         base = baseline.get(m["lesion_id"])
         if pd.notna(m["size_mm"]) and base is not None and pd.notna(base) and m["size_mm"] > base:
             out.append(Problem(f["measurements"], line(i), "size_mm",
-                               f"size {m['size_mm']:g} mm at week {m['week']} is larger than the baseline {base:g} mm of lesion '{m['lesion_id']}'"))
+                               f"size {m['size_mm']:g} mm at week {m['week']} is larger than the baseline {base:g} mm "
+                               f"of lesion '{m['lesion_id']}'"))
     return out

@@ -159,7 +159,7 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     n_les = series.lesions_per_patient(tables)
     multi = n_les[n_les > 1]
     reg = tables["regimens"]
-    concs = sorted(set(float(c) for c in reg["concentration_mg_per_ml"].dropna()))
+    concs = sorted({float(c) for c in reg["concentration_mg_per_ml"].dropna()})
     vol = series.injected_volumes(tables, concentration_mg_per_ml)
     sites = ov["sites"]
     regions = ov["regions"]

@@ -42,7 +42,7 @@ def _complications_by_patient(tables) -> dict[str, str]:
     if comp is None or comp.empty:
         return out
     for pid, rows in comp.groupby("patient_id", sort=False):
-        out[pid] = CELL_SEPARATOR.join(complication_cell(c, w) for c, w in zip(rows["complication"], rows["week"]))
+        out[pid] = CELL_SEPARATOR.join(complication_cell(c, w) for c, w in zip(rows["complication"], rows["week"], strict=False))
     return out
 
 
@@ -105,7 +105,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
             shared[COL_TREATMENT] = treatment_cell(r["regimen"], r["weeks"], int(n_les[pid]))
             shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["regimen"])
         plesions = les[les["patient_id"] == pid]
-        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site_printed"])]
+        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site_printed"], strict=False)]
         if layout == "lesion":
             for lid, site, cells in per_lesion:
                 rows.append({"_lesion": lid, **shared, COL_SITE: site, **cells})
@@ -208,7 +208,8 @@ def table1_notes(tables: dict[str, pd.DataFrame], view: str = "printed") -> list
     )
     if view == "printed":
         typos = [
-            f"'{p}' is printed for {d}" for p, d in patients(tables)[["diagnosis_printed", "diagnosis"]].drop_duplicates().itertuples(index=False)
+            f"'{p}' is printed for {d}"
+            for p, d in patients(tables)[["diagnosis_printed", "diagnosis"]].drop_duplicates().itertuples(index=False)
             if p != d
         ]
         if typos:
