@@ -66,8 +66,8 @@ lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebo
 	cd $(ROOT) && $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(ROOT) \
 		--LabApp.default_url=/lab/tree/notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(STAMP) ## Time the build against the plain-Python floor (temporary copies; ~13 min); writes build/bench.json
-	cd $(ROOT) && $(BIN)/python benchmarks/bench.py
+bench: $(STAMP) ## Time every speed target against the in-process floor (temporary copies; ~15 min); build/bench.json
+	cd $(ROOT) && $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lock: $(STAMP) ## Re-resolve requirements.lock (with sha256 hashes) from pyproject.toml; needs the package index
 	@# The current pins are preferred (so only what pyproject.toml changed moves); if they conflict, resolve afresh.
