@@ -62,9 +62,11 @@ html: $(STAMP) ## Write the static HTML bundle build/site/index.html (no server,
 test: $(STAMP) ## Run the whole test suite (unit tests, nbval, artefact and browser checks)
 	cd $(ROOT) && $(BIN)/python -m pytest
 
-lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook
-	cd $(ROOT) && $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(ROOT) \
-		--LabApp.default_url=/lab/tree/notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook (autosave off: see README)
+	mkdir -p $(ROOT)/build/.config/lab && cp -r $(ROOT)/.jupyter/lab/user-settings $(ROOT)/build/.config/lab/
+	cd $(ROOT) && JUPYTERLAB_SETTINGS_DIR=$(ROOT)/build/.config/lab/user-settings $(BIN)/jupyter lab --ip=127.0.0.1 \
+		--no-browser --ServerApp.root_dir=$(ROOT) --LabApp.default_url=/lab/tree/notebooks/00-index.ipynb \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Time every speed target against the in-process floor (temporary copies; ~15 min); build/bench.json
 	cd $(ROOT) && $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

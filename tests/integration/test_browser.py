@@ -62,8 +62,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+LAB_SETTINGS = paths.ROOT / ".jupyter" / "lab" / "user-settings"  # what `make lab` uses
+AUTOSAVE_INTERVAL = 2  # seconds; JupyterLab's default is 120, the mechanism is the same
+
+
 def _settings(folder: Path) -> None:
-    """No virtual scrolling (every cell in the DOM), no news or update check (there is no network)."""
+    """`make lab`'s settings (autosave off), no virtual scrolling (every cell in the DOM), no news or update check
+    (there is no network); the autosave interval shortened so that a test can wait past it."""
+    import shutil
+
+    shutil.copytree(LAB_SETTINGS, folder, dirs_exist_ok=True)
+    docmanager = folder / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+    text = "\n".join(line for line in docmanager.read_text(encoding="utf-8").splitlines() if not line.strip().startswith("//"))
+    docmanager.write_text(json.dumps({**json.loads(text), "autosaveInterval": AUTOSAVE_INTERVAL}), encoding="utf-8")
     files = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none", "scrollPastEnd": False},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
@@ -269,3 +280,22 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser):
 def _screenshot(notebook: Path, suffix: str = "") -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{notebook.stem}{suffix}.png"
+
+
+def test_opening_a_notebook_never_rewrites_it(lab, browser):
+    """A reviewer who only looks leaves a clean tree: each notebook is opened, its kernel started, and the page left
+    open past the autosave interval; no committed notebook changes on disk."""
+    base, token, log = lab
+    before = {p: p.read_bytes() for p in NOTEBOOKS}
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for notebook in NOTEBOOKS:
+            rel = paths.relative(notebook)
+            page.goto(f"{base}/lab/workspaces/autosave-{notebook.stem}/tree/{rel}?reset&token={token}",
+                      wait_until="domcontentloaded")
+            _wait(page, notebook, log, "the kernel never became idle", _KERNEL)
+            page.wait_for_timeout(3 * AUTOSAVE_INTERVAL * 1000)
+    finally:
+        page.close()
+    changed = [paths.relative(p) for p, data in before.items() if p.read_bytes() != data]
+    assert not changed, f"opening them in JupyterLab rewrote: {changed}"
