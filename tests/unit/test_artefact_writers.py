@@ -57,3 +57,16 @@ def test_unwritable_folder_is_a_clear_error(tmp_path):
     blocker.write_text("")
     with pytest.raises(CasebookError, match="cannot write"):
         write_table(pd.DataFrame({"a": [1]}), "t", blocker / "sub")
+
+
+def test_notebook_tables_show_numbers_as_printed_and_text_left_aligned():
+    from casebook.publish.tables import show_table
+
+    df = pd.DataFrame({"dose_mg": [12.5, 150.0], "site": ["knee", "<b>elbow</b>"], "n": [1, 2],
+                       "mixed": pd.Series([62.5, 3.0], dtype=object)})
+    shown = show_table(df, "t")
+    text, page = repr(shown), shown._repr_html_()
+    assert "12.500000" not in page and "150.000000" not in page and "3.0<" not in page
+    assert ">12.5<" in page and ">150<" in page and ">3<" in page and "150.0" not in text
+    assert "&lt;b&gt;elbow" in page  # data never becomes markup
+    assert "text-align: left" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from casebook.reports.sts_series import summary as ss
 
 from helpers import copy_tables, lose_week
@@ -99,3 +101,16 @@ def test_write_summary_is_deterministic(tables, tmp_path):
     a = ss.write_summary(tables, tmp_path / "a").read_bytes()
     b = ss.write_summary(tables, tmp_path / "b").read_bytes()
     assert a == b and a.startswith(b"## Case summary")
+
+
+@pytest.mark.parametrize("n_ssc, words", [(1, "in the patient with SSc"), (2, "in both patients with SSc"),
+                                          (5, "in all 5 patients with SSc")])
+def test_plurals_follow_the_counts(tables, n_ssc, words):
+    t = copy_tables(tables)
+    pat = t["patients"]
+    keep = list(pat.loc[pat["diagnosis"] == "SSc", "patient_id"])[:n_ssc] + list(pat.loc[pat["diagnosis"] != "SSc", "patient_id"])
+    for name in ("patients", "lesions", "regimens", "complications"):
+        t[name] = t[name][t[name]["patient_id"].isin(keep)].reset_index(drop=True)
+    lesions = set(t["lesions"]["lesion_id"])
+    t["measurements"] = t["measurements"][t["measurements"]["lesion_id"].isin(lesions)].reset_index(drop=True)
+    assert f"Anti-centromere antibodies were present {words}." in ss.case_summary(t)

@@ -59,6 +59,9 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     header = next(csv.reader(io.StringIO(text)))
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         return None, [Problem(name, 1, None, "header has a single column: the file must be comma-separated")]
+    shape = _row_shape_problems(name, text, len(header))
+    if shape:
+        return None, shape
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as exc:
@@ -66,6 +69,24 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if df.empty:
         return None, [Problem(name, None, None, "file has a header but no rows")]
     return df, []
+
+
+def _row_shape_problems(name: str, text: str, width: int) -> list[Problem]:
+    """Rows that are not rows of the table: too many or too few fields (wherever they are, the first data row
+    included, where pandas would silently take the extra field for an index), or every field empty."""
+    problems = []
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    for row in reader:
+        line = reader.line_num
+        if not row:
+            continue  # a blank line: pandas skips it too
+        if not any(field.strip() for field in row):
+            problems.append(Problem(name, line, None, "line is empty (every field is blank): delete it"))
+        elif len(row) != width:
+            hint = " (a value with a comma, e.g. a decimal comma, must be quoted or use a decimal point)" if len(row) > width else ""
+            problems.append(Problem(name, line, None, f"line has {len(row)} fields, the header has {width}{hint}"))
+    return problems
 
 
 def _line(index) -> int | None:

@@ -58,10 +58,10 @@ class Published:
         files = "<p><small>Written: " + ", ".join(f"<code>{escape(f)}</code>" for f in self.relative_files)
         return cap + self.shown._repr_html_() + notes + files + "</small></p>"
 
-    def _repr_png_(self) -> bytes | None:
+    def _repr_png_(self):
         if self.kind != "figure" or self.shown is None:
             return None
-        return self.shown.data
+        return self.shown.data, {"width": self.shown.width}  # every figure at the same screen scale
 
     def __repr__(self) -> str:
         head = [self.caption] if self.caption else []

@@ -93,8 +93,19 @@ def preview(written: Iterable[Path]):
     return Markdown("\n".join(f"- `{paths.relative(p)}`" for p in written))
 
 
+# On screen, every figure is drawn at the same scale (its 300 dpi pixels at 150 per inch), so a column figure and a
+# page figure keep their printed proportions instead of each filling the notebook's width.
+SCREEN_DPI = 150
+
+
+def screen_width(png: bytes) -> int:
+    """The display width in CSS pixels of a PNG written at :data:`DPI` (read from its IHDR header)."""
+    return max(1, round(int.from_bytes(png[16:20], "big") * SCREEN_DPI / DPI))
+
+
 def show(path: str | Path):
-    """Display a saved PNG in a notebook: the bytes shown are the bytes on disk."""
+    """Display a saved PNG in a notebook: the bytes shown are the bytes on disk, at the common screen scale."""
     from IPython.display import Image
 
-    return Image(filename=str(paths.resolve(path)))
+    data = paths.resolve(path).read_bytes()
+    return Image(data=data, format="png", width=screen_width(data))

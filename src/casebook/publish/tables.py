@@ -11,6 +11,7 @@ from casebook import paths
 from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
 from casebook.publish.formats import TABLE_FORMATS
+from casebook.text import number
 
 
 def _latex_escape(value) -> str:
@@ -71,6 +72,13 @@ def write_table(df: pd.DataFrame, stem: str, outdir: str | Path = "tables", capt
     return written
 
 
+def _number(x):
+    """A cell as printed: a float without trailing zeros (12.5, 150), missing as empty, anything else as it is."""
+    if isinstance(x, float):
+        return number(x)
+    return "" if x is None or x is pd.NA else str(x)
+
+
 def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None):
     """A pandas Styler with a fixed id (so its HTML is the same on every run), index hidden.
 
@@ -79,6 +87,11 @@ def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None)
     """
     shown = df
     style = shown.style.set_uuid(uuid).hide(axis="index")
+    # Numbers as the CSV and the reports print them (12.5, not 12.500000), right-aligned; text left-aligned.
+    text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])]
+    if text_cols:
+        style = style.set_properties(subset=text_cols, **{"text-align": "left"})
+        style = style.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     if highlight:
         flags = list(highlight)
 
@@ -87,7 +100,7 @@ def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None)
             return [f"background-color: {css}" if css else "" for _ in row]
 
         style = style.apply(_row, axis=1).hide(subset=flags, axis="columns")
-    return style.format(na_rep="", escape="html")  # data never becomes markup
+    return style.format(_number, na_rep="", escape="html")  # data never becomes markup
 
 
 class StyledTable:
@@ -105,7 +118,8 @@ class StyledTable:
         return self.styler.to_html()
 
     def __repr__(self) -> str:
-        return self.df.drop(columns=self._hidden).to_string(index=False)
+        shown = self.df.drop(columns=self._hidden)
+        return shown.to_string(index=False, formatters=dict.fromkeys(shown.columns, _number), na_rep="")
 
 
 def show_table(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None) -> StyledTable:

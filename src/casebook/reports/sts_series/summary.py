@@ -19,7 +19,7 @@ import pandas as pd
 from casebook import paths
 from casebook.engine.io import write_text
 from casebook.reports.sts_series import analysis as series
-from casebook.text import join, number, plural
+from casebook.text import all_of, join, number, plural
 
 SUMMARY_STEM = "sts-series-case-summary"
 
@@ -74,8 +74,8 @@ def _anti_centromere(pat: pd.DataFrame) -> str | None:
     pos = int((known["anti_centromere"] == "positive").sum())
     unknown = len(ssc) - len(known)
     if pos == len(ssc):
-        text = f"Anti-centromere antibodies were present in all {len(ssc)} patients with SSc." if len(ssc) > 1 else \
-            "Anti-centromere antibodies were present in the patient with SSc."
+        # 'the patient', 'both patients', 'all 5 patients' (casebook.text.all_of)
+        text = f"Anti-centromere antibodies were present in {all_of(len(ssc), 'patients')} with SSc."
     else:
         text = f"Anti-centromere antibodies were present in {pos} of the {len(known)} patients with SSc tested"
         text += f" (not reported for {unknown})." if unknown else "."
