@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_project
+from helpers import copy_project, copy_with_code, run_casebook
 
 collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not nbval references
 
@@ -56,3 +56,15 @@ def tables() -> dict:
     from casebook import load_dataset
 
     return load_dataset("sts-series")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """ONE clean rebuild of the whole project (code included, cache populated) shared by the tests that need one.
+
+    Tests that change it work on ``clone_built(built_project, tmp_path / ...)``: their next build then executes
+    only what their change touches. (With pytest-xdist each worker that needs it builds it once.)
+    """
+    root = copy_with_code(tmp_path_factory.mktemp("built") / "project")
+    run_casebook(root, "build", "--force", "--jobs", "2")
+    return root

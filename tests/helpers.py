@@ -82,3 +82,27 @@ def lose_week(tables: dict, week: int) -> dict:
     meas.loc[at, "status"] = "lost_to_follow_up"
     meas.loc[at, ["size_mm", "reduction_printed_pct"]] = float("nan")
     return t
+
+
+def copy_with_code(dest: Path) -> Path:
+    """A copy of the project *and its code* (``src/``): run with :func:`run_casebook`, the copy's own code runs."""
+    copy_project(dest)
+    shutil.copytree(MAIN / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return dest
+
+
+def run_casebook(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """``python -m casebook ARGS`` in a copy made by :func:`copy_with_code`, with that copy's code first on the path."""
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
+    env.pop("CASEBOOK_ARTEFACT_LOG", None)
+    proc = subprocess.run([sys.executable, "-m", "casebook", *args], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=900)
+    if check and proc.returncode != 0:
+        pytest.fail(f"casebook {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def clone_built(built: Path, dest: Path) -> Path:
+    """A copy of an already built project (its cache included): the next build executes only what changed."""
+    shutil.copytree(built, dest, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "tmp"))
+    return dest

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, MAIN
+from helpers import FIXTURES, MAIN, clone_built
 
 THIRD = FIXTURES / "third-report"
 COPIED = ("src", "data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
@@ -63,8 +63,10 @@ def _casebook(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = _copy_project(tmp_path_factory.mktemp("third") / "project")
+def project(built_project, tmp_path_factory) -> Path:
+    """The shared clean build, cloned, with the third report added: building it runs the new notebook and the
+    index (which lists every notebook), nothing else."""
+    root = clone_built(built_project, tmp_path_factory.mktemp("third") / "project")
     _add_third_report(root)
     return root
 
@@ -92,6 +94,7 @@ def test_validate_checks_the_new_report_with_its_own_rules(project, tmp_path):
 def test_build_and_site_pick_up_the_new_report(project):
     built = _casebook(project, "build", "--jobs", "2")
     assert "notebooks/05-demo-case.ipynb" in built.stdout
+    assert "01-jdm-case" not in built.stdout and "03-claims-audit" not in built.stdout  # only what the change touches
     for name in (
         "tables/demo-case-lesion-changes.csv",
         "figures/demo-case-lesion-sizes.png",
