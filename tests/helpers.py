@@ -106,3 +106,73 @@ def clone_built(built: Path, dest: Path) -> Path:
     """A copy of an already built project (its cache included): the next build executes only what changed."""
     shutil.copytree(built, dest, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "tmp"))
     return dest
+
+
+# Table 1 of report 2, cell by cell as printed: one line per printed lesion (the NSF row prints two lesions,
+# the NSE typo kept). Tests compare the data and the rebuilt table with it; the tests never read the report.
+TABLE1 = [
+    # diagnosis/age, localisation, size, treatment, dose, complications, week 4, week 12
+    ("SSc/59", "Fingertip", "3", "Single injection", "12.5", "No", "0/100", "0/100"),
+    (
+        "SSc/59",
+        "Knee",
+        "70",
+        "Repeated injection every week for 4 weeks",
+        "57.5 (12.5-87.5)",
+        "Infection followed injection in week 2",
+        "30/57",
+        "5/93",
+    ),
+    (
+        "SSc/65",
+        "Fingertip",
+        "6",
+        "Repeated injection every week for 4 weeks",
+        "37.5 (25-62.5)",
+        "Transient pain associated with injection",
+        "3/50",
+        "2/67",
+    ),
+    (
+        "SSc/71",
+        "Anterolateral side of lower left leg",
+        "80",
+        "Repeated injection every week for 4 weeks",
+        "150 (100-275)",
+        "No",
+        "50/38",
+        "10/80",
+    ),
+    ("SSc/74", "Elbow", "4", "Single injection", "30", "Transient pain associated with injection", "1/75", "0/100"),
+    (
+        "NSE/49",
+        "Buttocks",
+        "75",
+        "Repeated injection every week for 3 weeks (both)",
+        "120 (60-150)",
+        "Transient pain associated with injection",
+        "30/60",
+        "Lost to follow-up",
+    ),
+    (
+        "NSE/49",
+        "Buttocks",
+        "85",
+        "Repeated injection every week for 3 weeks (both)",
+        "120 (60-150)",
+        "Transient pain associated with injection",
+        "35/59",
+        "Lost to follow-up",
+    ),
+]
+
+
+def table1_rows() -> list[list[str]]:
+    """Table 1 with one row per patient, as the rebuild lays it out: a row's lesion cells joined by '; '."""
+    rows: list[list[str]] = []
+    for line in TABLE1:
+        if rows and line[0] == rows[-1][0] and line[0].startswith("NSE"):
+            rows[-1] = [a if b in a.split("; ") else f"{a}; {b}" for a, b in zip(rows[-1], line, strict=True)]
+        else:
+            rows.append(list(line))
+    return rows

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
+from casebook.exceptions import CasebookError
+
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
@@ -27,12 +29,21 @@ def is_missing(x) -> bool:
 
 
 def to_fraction(x) -> Fraction:
-    """An exact fraction of a number as written in decimal (63.25 -> 253/4, not the float's binary value)."""
+    """An exact fraction of a number as written in decimal (63.25 -> 253/4, not the float's binary value): from an
+    int, a Fraction, a Decimal, a decimal string, a float (via its shortest repr) or a numpy/pandas scalar."""
     if isinstance(x, Fraction):
         return x
+    if isinstance(x, bool):
+        return Fraction(int(x))
     if isinstance(x, int):
         return Fraction(x)
-    return Fraction(Decimal(str(x)))
+    if isinstance(x, (float, Decimal, str)):
+        if isinstance(x, float) and not math.isfinite(x):
+            raise CasebookError(f"cannot compute with a non-finite value {x!r}")
+        return Fraction(str(x))
+    if hasattr(x, "item"):  # numpy / pandas scalars
+        return to_fraction(x.item())
+    raise CasebookError(f"cannot turn {x!r} into a number")
 
 
 def round_half_up(x, decimals: int = 0) -> Fraction:

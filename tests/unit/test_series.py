@@ -13,53 +13,9 @@ from casebook.publish.tables import show_table
 from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series import published
 
-from helpers import copy_tables, lose_week
+from helpers import copy_tables, lose_week, table1_rows
 
-# Table 1 of report 2 as printed (PDF line breaks rejoined; the NSE typo kept; row 6 prints two lesions).
-PRINTED_TABLE1 = [
-    ["SSc/59", "Fingertip", "3", "Single injection", "12.5", "No", "0/100", "0/100"],
-    [
-        "SSc/59",
-        "Knee",
-        "70",
-        "Repeated injection every week for 4 weeks",
-        "57.5 (12.5-87.5)",
-        "Infection followed injection in week 2",
-        "30/57",
-        "5/93",
-    ],
-    [
-        "SSc/65",
-        "Fingertip",
-        "6",
-        "Repeated injection every week for 4 weeks",
-        "37.5 (25-62.5)",
-        "Transient pain associated with injection",
-        "3/50",
-        "2/67",
-    ],
-    [
-        "SSc/71",
-        "Anterolateral side of lower left leg",
-        "80",
-        "Repeated injection every week for 4 weeks",
-        "150 (100-275)",
-        "No",
-        "50/38",
-        "10/80",
-    ],
-    ["SSc/74", "Elbow", "4", "Single injection", "30", "Transient pain associated with injection", "1/75", "0/100"],
-    [
-        "NSE/49",
-        "Buttocks",
-        "75; 85",
-        "Repeated injection every week for 3 weeks (both)",
-        "120 (60-150)",
-        "Transient pain associated with injection",
-        "30/60; 35/59",
-        "Lost to follow-up",
-    ],
-]
+PRINTED_TABLE1 = table1_rows()  # Table 1 as printed, one row per patient (helpers.TABLE1)
 
 
 # ------------------------------------------------------------------------------------------------ Table 1

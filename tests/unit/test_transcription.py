@@ -11,62 +11,7 @@ import pytest
 
 from casebook import load_dataset
 
-# Table 1 of report 2, cell by cell as printed (the NSF row prints two lesions).
-TABLE1 = [
-    # diagnosis/age, localisation, size, treatment, dose, complications, week 4, week 12
-    ("SSc/59", "Fingertip", "3", "Single injection", "12.5", "No", "0/100", "0/100"),
-    (
-        "SSc/59",
-        "Knee",
-        "70",
-        "Repeated injection every week for 4 weeks",
-        "57.5 (12.5-87.5)",
-        "Infection followed injection in week 2",
-        "30/57",
-        "5/93",
-    ),
-    (
-        "SSc/65",
-        "Fingertip",
-        "6",
-        "Repeated injection every week for 4 weeks",
-        "37.5 (25-62.5)",
-        "Transient pain associated with injection",
-        "3/50",
-        "2/67",
-    ),
-    (
-        "SSc/71",
-        "Anterolateral side of lower left leg",
-        "80",
-        "Repeated injection every week for 4 weeks",
-        "150 (100-275)",
-        "No",
-        "50/38",
-        "10/80",
-    ),
-    ("SSc/74", "Elbow", "4", "Single injection", "30", "Transient pain associated with injection", "1/75", "0/100"),
-    (
-        "NSE/49",
-        "Buttocks",
-        "75",
-        "Repeated injection every week for 3 weeks (both)",
-        "120 (60-150)",
-        "Transient pain associated with injection",
-        "30/60",
-        "Lost to follow-up",
-    ),
-    (
-        "NSE/49",
-        "Buttocks",
-        "85",
-        "Repeated injection every week for 3 weeks (both)",
-        "120 (60-150)",
-        "Transient pain associated with injection",
-        "35/59",
-        "Lost to follow-up",
-    ),
-]
+from helpers import TABLE1
 
 
 @pytest.fixture(scope="module")

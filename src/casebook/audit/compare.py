@@ -46,10 +46,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from casebook.exceptions import CasebookError
+from casebook.text import fixed as fmt_at  # noqa: F401 - part of this module's API
+from casebook.text import number, round_half_up, to_fraction
 
 RULES = ("exact", "rounded", "transcribed", "range", "maximum", "approximate", "most", "all", "not_derivable")
 APPROX_RELATIVE = Fraction(5, 100)
@@ -82,23 +83,6 @@ class Match:
     detail: str
 
 
-def to_fraction(x) -> Fraction:
-    """An exact fraction from an int, a Fraction, a decimal string or a float (via its shortest repr)."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, bool):
-        return Fraction(int(x))
-    if isinstance(x, int):
-        return Fraction(x)
-    if isinstance(x, (float, Decimal, str)):
-        if isinstance(x, float) and not math.isfinite(x):
-            raise CasebookError(f"cannot compare a non-finite value {x!r}")
-        return Fraction(str(x))
-    if hasattr(x, "item"):  # numpy / pandas scalars
-        return to_fraction(x.item())
-    raise CasebookError(f"cannot turn {x!r} into a number")
-
-
 def parse_numbers(text: str) -> list[Printed]:
     """Every number in a printed value, in order: digits (``100,000`` is one number) and number words.
 
@@ -117,13 +101,6 @@ def parse_numbers(text: str) -> list[Printed]:
     return out
 
 
-def round_half_up(value, decimals: int) -> Fraction:
-    """Round to ``decimals`` places, halves away from zero (62.5 -> 63, -62.5 -> -63)."""
-    v, unit = to_fraction(value), Fraction(1, 10**decimals)
-    sign = -1 if v < 0 else 1
-    return sign * math.floor(abs(v) / unit + Fraction(1, 2)) * unit
-
-
 def round_half_even(value, decimals: int) -> Fraction:
     """Round to ``decimals`` places, halves to the even neighbour (62.5 -> 62, 63.5 -> 64)."""
     v, unit = to_fraction(value), Fraction(1, 10**decimals)
@@ -136,22 +113,11 @@ def round_half_even(value, decimals: int) -> Fraction:
 
 
 def fmt(value, decimals: int = 2) -> str:
-    """A fraction shown with at most ``decimals`` places (half-up), trailing zeros dropped: 377/6 -> '62.83'."""
-    if isinstance(value, str):
-        return value
+    """A fraction shown with at most ``decimals`` places (half-up), trailing zeros dropped: 377/6 -> '62.83';
+    a range (a tuple) as 'low-high'. The one number format of :mod:`casebook.text`."""
     if isinstance(value, tuple):
         return "-".join(fmt(v, decimals) for v in value)
-    r = round_half_up(value, decimals)
-    text = f"{Decimal(r.numerator) / Decimal(r.denominator):.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def fmt_at(value, decimals: int) -> str:
-    """A value rounded (half-up) to exactly ``decimals`` places, trailing zeros kept."""
-    r = round_half_up(value, decimals)
-    return f"{Decimal(r.numerator) / Decimal(r.denominator):.{decimals}f}"
+    return number(value, decimals)
 
 
 def matches_printed(value, printed: Printed) -> Match:
