@@ -70,3 +70,5 @@ def test_notebook_tables_show_numbers_as_printed_and_text_left_aligned():
     assert ">12.5<" in page and ">150<" in page and ">3<" in page and "150.0" not in text
     assert "&lt;b&gt;elbow" in page  # data never becomes markup
     assert "text-align: left" in page
+    # inline too: JupyterLab drops <style> elements from an untrusted notebook's outputs
+    assert 'id="T_t_row0_col1" style="text-align: left;"' in page

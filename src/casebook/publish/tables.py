@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None)
     text_cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])]
     if text_cols:
         style = style.set_properties(subset=text_cols, **{"text-align": "left"})
-        style = style.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+        style = style.set_table_styles({c: [{"selector": "th", "props": [("text-align", "left")]}] for c in text_cols})
     if highlight:
         flags = list(highlight)
 
@@ -101,6 +102,38 @@ def styled(df: pd.DataFrame, uuid: str, highlight: dict[str, str] | None = None)
 
         style = style.apply(_row, axis=1).hide(subset=flags, axis="columns")
     return style.format(_number, na_rep="", escape="html")  # data never becomes markup
+
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def inline_styles(page: str) -> str:
+    """The Styler's ``<style>`` rules written onto the cells they select (``#id`` selectors), as ``style=``
+    attributes: JupyterLab drops ``<style>`` elements from an untrusted notebook's output but keeps inline styles,
+    so alignment and shading show there too. The ``<style>`` block stays for every other viewer."""
+    block = re.search(r"<style[^>]*>(.*?)</style>", page, re.S)
+    if not block:
+        return page
+    cells: dict[str, str] = {}  # cell id -> css
+    headers: dict[str, str] = {}  # column class (col3) -> css of its header
+    for selectors, body in _RULE.findall(block.group(1)):
+        css = " ".join(line.strip() for line in body.strip().splitlines())
+        for selector in (s.strip() for s in selectors.split(",")):
+            if re.fullmatch(r"#[\w-]+", selector):
+                cells[selector[1:]] = (cells.get(selector[1:], "") + " " + css).strip()
+            elif m := re.fullmatch(r"#[\w-]+ th\.(col\d+)", selector):
+                headers[m.group(1)] = css
+
+    def cell(m: re.Match) -> str:
+        css = cells.get(m.group(2))
+        return m.group(0) if css is None else f'{m.group(1)} id="{m.group(2)}" style="{css}"'
+
+    def header(m: re.Match) -> str:
+        css = headers.get(m.group(2))
+        return m.group(0) if css is None else f'{m.group(1)} style="{css}" class="col_heading level0 {m.group(2)}"'
+
+    page = re.sub(r'(<t[dh])\s+id="([\w-]+)"', cell, page)
+    return re.sub(r'(<th id="[\w-]+")\s+class="col_heading level0 (col\d+)"', header, page)
 
 
 class StyledTable:
@@ -115,7 +148,7 @@ class StyledTable:
         self._hidden = list(highlight or {})
 
     def _repr_html_(self) -> str:
-        return self.styler.to_html()
+        return inline_styles(self.styler.to_html())
 
     def __repr__(self) -> str:
         shown = self.df.drop(columns=self._hidden)
