@@ -27,7 +27,7 @@ def _rebuilt_rows(t) -> list[tuple[str, ...]]:
     def facts(name, *cols):
         return t[name][["patient_id", *cols]]
 
-    lesions = t["lesions"][["lesion_id", "patient_id", "site_printed"]]
+    lesions = t["lesions"][["lesion_id", "patient_id", "site"]]
     lesions = lesions.merge(facts("patients", "diagnosis_printed", "age_years"), on="patient_id")
     lesions = lesions.merge(facts("regimens", "treatment_printed", "dose_printed"), on="patient_id")
     lesions = lesions.merge(facts("complications", "complication_printed"), on="patient_id")
@@ -44,7 +44,7 @@ def _rebuilt_rows(t) -> list[tuple[str, ...]]:
         rows.append(
             (
                 f"{r['diagnosis_printed']}/{r['age_years']}",
-                r["site_printed"],
+                r["site"],
                 _fmt(m.loc[(r["lesion_id"], 0), "size_mm"]),
                 r["treatment_printed"],
                 r["dose_printed"],
@@ -62,7 +62,7 @@ def test_table1_every_printed_cell(series):
 
 def test_structured_doses_match_printed_dose_cells(series):
     for _, r in series["regimens"].iterrows():
-        if r["regimen"] == "single":
+        if r["sessions"] == 1:
             assert r["dose_printed"] == _fmt(r["dose_mean_mg"])
         else:
             assert r["dose_printed"] == f"{_fmt(r['dose_mean_mg'])} ({_fmt(r['dose_min_mg'])}-{_fmt(r['dose_max_mg'])})"

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from casebook import paths
 from casebook.data import rules
 from casebook.data.schema import TableSpec, build_specs, describe_check
+from casebook.data.vocabulary import check_vocabulary, dataset_kind, load_vocabulary
 from casebook.engine.io import record_input
 from casebook.exceptions import DataValidationError, Problem
 
@@ -99,7 +100,7 @@ def _line(index) -> int | None:
 def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Check and type one table with its schema; return the typed frame or the problems."""
     try:
-        return spec.schema.validate(df, lazy=True), []
+        typed = spec.schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         uncoerced = set(fc.loc[fc["check"].astype(str).str.startswith("coerce_dtype"), "column"])
@@ -117,11 +118,28 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.Dat
                 column = str(f["failure_case"])
             problems.append(Problem(file, line, column, describe_check(check, column, spec.types, f["failure_case"])))
         return None, problems
+    # An optional column the file leaves out is there, empty, for the code that reads the table.
+    for column in spec.columns:
+        if column not in typed:
+            typed[column] = pd.Series(pd.NA, index=typed.index, dtype=_EMPTY_DTYPES.get(spec.types[column], "object"))
+    return typed, []
+
+
+_EMPTY_DTYPES = {"integer": "Int64", "number": "float64"}
+
+
+class Dataset(dict):
+    """A dataset's typed tables by name, with what it is (``kind``: transcribed or primary) and the
+    vocabulary its categories were checked against (``vocabulary``)."""
+
+    kind: str = "transcribed"
+    vocabulary: pd.DataFrame | None = None
+    folder: Path | None = None
 
 
 @functools.cache
-def _specs(dataset: str) -> dict[tuple[str, str], TableSpec]:
-    return build_specs(load_dictionary(dictionary_path(dataset)), dataset)
+def _specs(dataset: str, kind: str = "transcribed") -> dict[tuple[str, str], TableSpec]:
+    return build_specs(load_dictionary(dictionary_path(dataset)), dataset, kind)
 
 
 def load_dictionary(path: Path | None = None) -> pd.DataFrame:
@@ -133,30 +151,46 @@ def load_dictionary(path: Path | None = None) -> pd.DataFrame:
     return df.fillna("")
 
 
-def load_table(path: Path, dataset: str, table: str) -> pd.DataFrame:
-    """Load and validate a single table (no references to other tables are checked)."""
+def load_table_checked(path: Path, dataset: str, table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Load and validate a single table: the typed frame, or None and its problems."""
     spec = _specs(dataset)[(dataset, table)]
     df, problems = _read_csv(Path(path))
     if not problems:
         df, problems = validate_table(df, spec, paths.relative(path))
+    return df, problems
+
+
+def load_table(path: Path, dataset: str, table: str) -> pd.DataFrame:
+    """Load and validate a single table (no references to other tables are checked)."""
+    df, problems = load_table_checked(path, dataset, table)
     if problems:
         raise DataValidationError(problems)
     return df
 
 
-def load_dataset(dataset: str, data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Load every table of a dataset, validated, as a dict of typed DataFrames.
+def load_dataset(dataset: str, data_dir: str | Path | None = None, kind: str | None = None) -> Dataset:
+    """Load every table of a dataset, validated, as a :class:`Dataset` (a dict of typed DataFrames).
 
     ``data_dir`` defaults to ``data/<dataset>``; a relative path is taken from
-    the project root, so any case series in the same schema can be loaded.
+    the project root, so any case series in the same schema can be loaded. ``kind`` (transcribed or
+    primary) is used only where the dataset does not declare its own.
     """
+    from casebook.reports import get
+
     known = datasets()
     if dataset not in known:
         message = f"unknown dataset '{dataset}'; known: {', '.join(known)}"
         raise DataValidationError([Problem(str(data_dir or dataset), None, None, message)])
     folder = paths.resolve(data_dir) if data_dir is not None else paths.DATA / dataset
-    specs = _specs(dataset)
-    tables, files, problems = {}, {}, []
+    if not folder.is_dir():
+        raise DataValidationError([Problem(paths.relative(folder), None, None, "folder not found")])
+    report = get(dataset)
+    kind, problems = dataset_kind(folder, report.kind_table, kind)
+    specs = _specs(dataset, kind)
+    vocab, vocab_problems = load_vocabulary(report.dictionary, folder)
+    problems += vocab_problems
+    tables, files = Dataset(), {}
+    tables.kind, tables.vocabulary, tables.folder = kind, vocab, folder
     for table in known[dataset]:
         path = folder / f"{table}.csv"
         files[table] = paths.relative(path)
@@ -167,6 +201,7 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None) -> dict[str, 
         if df is not None:
             tables[table] = df
     problems += _check_references(dataset, tables, files, specs)
+    problems += check_vocabulary(tables, files, specs, dataset, vocab, paths.relative(report.dictionary.parent / "vocabulary.csv"))
     if not problems:
         problems += rules.check(dataset, tables, files)
     if problems:
@@ -195,6 +230,13 @@ def load_sources() -> pd.DataFrame:
 def load_claims(path: Path | None = None) -> pd.DataFrame:
     """The claims register (data/claims.csv), validated."""
     return load_table(path or paths.CLAIMS, "", "claims")
+
+
+def validate_folder(dataset: str, data_dir: str | Path, kind: str | None = None) -> tuple[str, dict[str, int]]:
+    """Validate one data folder as a dataset of a report: its kind and the row count of each table, or raise
+    with every problem."""
+    tables = load_dataset(dataset, data_dir, kind)
+    return tables.kind, {table: len(df) for table, df in tables.items()}
 
 
 def validate_all() -> dict[str, int]:

@@ -6,6 +6,13 @@ allowed values, range, whether it is required, whether it is (part of) the
 table's key, and which table it refers to. This module turns those rows into
 pandera ``DataFrameSchema`` objects, so the documentation and the checks can
 never disagree.
+
+Two dictionary conventions serve datasets that are either transcribed from a publication or primary data:
+
+* ``allowed`` = ``@vocabulary``: the allowed values are the rows of the report's ``vocabulary.csv`` for that
+  table and column (extendable by a row; checked in :mod:`casebook.data.load`, not here);
+* a ``transcription`` column = ``yes``: the column holds what only a transcription has (cells as printed,
+  sources); it is required in a ``transcribed`` dataset and optional (may be absent) in a ``primary`` one.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
+KINDS = ("transcribed", "primary")  # what a dataset is: transcribed from a publication, or an author's own data
+VOCABULARY = "@vocabulary"
 _DTYPES = {"string": str, "category": str, "integer": "Int64", "number": "float64"}
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number"}
 
@@ -28,16 +37,23 @@ class TableSpec:
     key: tuple[str, ...]
     references: dict[str, tuple[str, str]]  # column -> (table, column)
     types: dict[str, str]
+    vocabulary: tuple[str, ...] = ()  # columns whose allowed values are the report's vocabulary
 
 
 def _is_set(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _column(row: pd.Series) -> pa.Column:
+def transcription_only(row) -> bool:
+    """Whether a dictionary row describes a column only a transcription has."""
+    return str(row.get("transcription", "")).strip() == "yes"
+
+
+def _column(row: pd.Series, dataset_kind: str) -> pa.Column:
     kind = row["type"]
     checks = []
-    if _is_set(row["allowed"]):
+    optional = dataset_kind == "primary" and transcription_only(row)
+    if _is_set(row["allowed"]) and row["allowed"] != VOCABULARY:
         allowed = list(row["allowed"].split(";"))
         checks.append(pa.Check.isin(allowed, error=f"not one of the allowed values: {', '.join(allowed)}"))
     if _is_set(row["minimum"]):
@@ -49,19 +65,19 @@ def _column(row: pd.Series) -> pa.Column:
     return pa.Column(
         _DTYPES[kind],
         checks=checks,
-        nullable=row["required"] != "yes",
+        nullable=row["required"] != "yes" or optional,
         coerce=kind in ("integer", "number"),
-        required=True,
+        required=row["required"] == "yes" and not optional,  # an optional column may be left out of the file
     )
 
 
-def build_specs(dictionary: pd.DataFrame, dataset: str = "") -> dict[tuple[str, str], TableSpec]:
+def build_specs(dictionary: pd.DataFrame, dataset: str = "", dataset_kind: str = "transcribed") -> dict[tuple[str, str], TableSpec]:
     """One TableSpec per table named in a dataset's dictionary, keyed by (dataset, table)."""
     specs = {}
     for table, rows in dictionary.groupby("table", sort=False):
         key = tuple(rows.loc[rows["key"] == "yes", "column"])
         schema = pa.DataFrameSchema(
-            {r["column"]: _column(r) for _, r in rows.iterrows()},
+            {r["column"]: _column(r, dataset_kind) for _, r in rows.iterrows()},
             strict=True,
             ordered=False,
             unique=list(key) or None,
@@ -80,6 +96,7 @@ def build_specs(dictionary: pd.DataFrame, dataset: str = "") -> dict[tuple[str, 
             key=key,
             references=refs,
             types=dict(zip(rows["column"], rows["type"], strict=False)),
+            vocabulary=tuple(rows.loc[rows["allowed"] == VOCABULARY, "column"]),
         )
     return specs
 

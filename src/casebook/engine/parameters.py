@@ -21,7 +21,18 @@ _TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": l
 
 
 def _type_name(annotation) -> str:
+    if isinstance(annotation, types.UnionType):
+        return str(annotation)  # 'float | None'
     return annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+
+
+def _expected(name: str):
+    """The Python types a declared type admits; ``T | None`` (an optional parameter) admits None too."""
+    base, _, rest = name.partition(" | ")
+    if rest == "None" and base in _TYPES:
+        found = _TYPES[base]
+        return (*(found if isinstance(found, tuple) else (found,)), type(None))
+    return _TYPES.get(name)
 
 
 # How to pass a value of each container type from the command line (papermill's -p passes text).
@@ -64,7 +75,7 @@ def check_parameters(namespace: dict, source: str = "papermill") -> dict:
     values = {}
     for name, annotation in declared.items():
         value = namespace[name]
-        expected = _TYPES.get(_type_name(annotation))
+        expected = _expected(_type_name(annotation))
         bad_bool = isinstance(value, bool) and _type_name(annotation) in ("int", "float")
         if expected is not None and (not isinstance(value, expected) or bad_bool):
             raise ParameterError(_type_message(name, _type_name(annotation), value, source))
@@ -100,8 +111,9 @@ def declared_parameters(rel: str, nb: dict) -> Declared:
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
             targets, value = [node.target], node.value
-            if isinstance(node.annotation, ast.Name):
-                annotations[node.target.id] = node.annotation.id
+            if isinstance(node.annotation, (ast.Name, ast.BinOp)):
+                annotations[node.target.id] = ast.unparse(node.annotation)  # 'str', 'float | None'
+
         elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
             targets, value = node.targets, node.value
         else:

@@ -41,7 +41,7 @@ class Published:
         return [paths.relative(p) for p in self.files]
 
     def _files_line(self) -> str:
-        return "Written: " + ", ".join(f"`{f}`" for f in self.relative_files)
+        return "Written: " + ", ".join(f"`{f}`" for f in self.relative_files) if self.files else "Nothing written."
 
     def _repr_markdown_(self) -> str | None:
         if self.shown is not None:
@@ -87,12 +87,15 @@ def table(df, stem: str | None = None, tables_dir: str | Path = "tables", captio
 
     ``df`` may be a :class:`TableSpec` from a report (stem, caption, notes and highlight come with it).
     ``highlight`` maps a boolean column to a CSS background for the rows where it is True; such flag columns
-    are shown as colour only and are not written to the files.
+    are shown as colour only and are not written to the files. A spec without a frame (a table the data do not
+    call for) shows its caption, which says why, and writes nothing.
     """
     from casebook.publish.tables import TABLE_FORMATS, show_table, write_table
 
     if isinstance(df, TableSpec):
         df, stem, caption, notes, highlight = df.df, df.stem, df.caption, df.notes, df.highlight
+    if df is None:
+        return Published("table", stem or "", [], caption, tuple(notes))
 
     notes = tuple(notes)
     written_df = df.drop(columns=list(highlight or {}))

@@ -24,6 +24,7 @@ class Report:
     tables: tuple[str, ...]  # its CSV tables under data/<id>/, in load order
     notebook: str  # project-relative path of the notebook that rebuilds it
     summary: str = ""  # one line on what its notebook shows
+    kind_table: str | None = None  # key/value table whose 'dataset_kind' row says transcribed or primary
 
     @property
     def data_dir(self) -> Path:

@@ -12,5 +12,6 @@ REPORT = Report(
     title="six patients with skin calcifications treated with intra-lesional sodium thiosulphate",
     tables=("study", "patients", "lesions", "measurements", "regimens", "complications"),
     notebook="notebooks/02-sts-series-intralesional-thiosulfate.ipynb",
+    kind_table="study",
     summary="report 2 rebuilt from data/sts-series/: the six patients, Table 1 and the lesion-size trajectories",
 )

@@ -30,8 +30,6 @@ Readings that the data leave open are explicit arguments, never silent choices:
 
 # The report's analysis in one namespace, for the notebook and the tests; each part lives in its own module.
 from casebook.reports.sts_series.cells import (  # noqa: F401
-    _COMPLICATION_TEXT,
-    ABBREVIATIONS,
     CELL_SEPARATOR,
     COL_COMPLICATIONS,
     COL_DIAGNOSIS,

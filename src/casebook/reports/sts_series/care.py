@@ -19,7 +19,7 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
         "diagnostic assessment": (judge(False, has_tests),
                                   "patients.csv: diagnosis and anti-centromere status only; no diagnostic work-up of the lesions"),
         "therapeutic intervention": (judge(len(t["regimens"]) == len(p)),
-                                     f"regimens.csv: regimen, weeks, doses and concentration for {len(t['regimens'])} patients"),
+                                     f"regimens.csv: sessions, interval, doses and concentration for {len(t['regimens'])} patients"),
         "follow-up and outcomes": (judge(len(weeks) >= 2 and len(t["complications"]) > 0),
                                    f"measurements.csv: sizes at weeks {', '.join(str(w) for w in weeks if w)}; "
                                    "complications.csv: adverse events"),

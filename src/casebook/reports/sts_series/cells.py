@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
-from casebook.exceptions import CasebookError
+from casebook.reports.sts_series.terms import interval_text, label, schedule
+from casebook.text import number, round_float
 
 DEFAULT_WEEKS = (4, 12)
 MEASURED, LOST, NOT_RECORDED, PARTLY = "measured", "lost_to_follow_up", "not_recorded", "partly_measured"
@@ -16,15 +16,6 @@ NOT_RECORDED_CELL = "Not recorded"
 CELL_SEPARATOR = "; "
 # A printed reduction "agrees" with the sizes if it is the sizes' reduction rounded to a whole percent.
 ROUNDING_TOLERANCE_PCT = 0.5 + 1e-9
-
-# Abbreviations used in Table 1's first column and their meaning (the footnote is built from those present).
-ABBREVIATIONS = {
-    "SSc": "systemic sclerosis",
-    "NSF": "nephrogenic systemic fibrosis",
-    "DM": "dermatomyositis",
-    "SLE": "systemic lupus erythematosus",
-    "MCTD": "mixed connective tissue disease",
-}
 
 # Table 1 column headers, as printed in the report.
 COL_DIAGNOSIS = "Diagnosis/age, years"
@@ -51,28 +42,31 @@ def recomputed_column(week: int) -> str:
 
 
 def fmt_number(x) -> str:
-    """A number as the report prints it: no trailing zeros (3, 12.5, 87.5)."""
-    if x is None or pd.isna(x):
-        return ""
-    x = float(x)
-    return str(int(x)) if x.is_integer() else f"{x:g}"
+    """A number as the report prints it: no trailing zeros (3, 12.5, 87.5); missing -> ''."""
+    return number(x)
 
 
-def round_half_up(x: float) -> float:
+def round_half_up(x) -> float:
     """Round to a whole number, halves away from zero (37.5 -> 38), as printed tables do; NaN stays NaN."""
-    if x is None or pd.isna(x):
-        return math.nan
-    return float(math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1))
+    return round_float(x)
 
 
-def treatment_cell(regimen: str, weeks: int, n_lesions: int = 1) -> str:
-    """The Treatment cell built from the regimen ('single'/'weekly'), its weeks and the lesions it covers."""
-    if regimen == "single":
+def treatment_cell(regimen, n_lesions: int = 1, style: str = "transcribed") -> str:
+    """The Treatment cell of a regimen row (sessions, interval, interval_unit) and the lesions it covers.
+
+    ``style="transcribed"`` writes it as the report's table does ('Single injection', 'Repeated injection every
+    week for 4 weeks'; other schedules 'Repeated injection every 2 weeks, 3 sessions'); ``style="primary"``
+    writes the schedule plainly ('Single injection', '4 injections every week').
+    """
+    n = int(regimen["sessions"])
+    if n == 1:
         text = "Single injection"
-    elif regimen == "weekly":
-        text = f"Repeated injection every week for {int(weeks)} week{'s' if int(weeks) != 1 else ''}"
+    elif style == "transcribed":
+        every = interval_text(regimen["interval"], regimen["interval_unit"])
+        weekly = int(regimen["interval"]) == 1 and regimen["interval_unit"] == "week"
+        text = f"Repeated injection every week for {n} weeks" if weekly else f"Repeated injection {every}, {n} sessions"
     else:
-        raise CasebookError(f"unknown regimen {regimen!r}")
+        text = schedule(regimen).capitalize()
     if n_lesions == 2:
         text += " (both)"
     elif n_lesions > 2:
@@ -80,26 +74,17 @@ def treatment_cell(regimen: str, weeks: int, n_lesions: int = 1) -> str:
     return text
 
 
-def dose_cell(mean: float, low: float, high: float, regimen: str) -> str:
-    """The dose cell: the single dose, or 'mean (min-max)' for repeated treatments."""
-    if regimen == "single":
+def dose_cell(mean: float, low: float, high: float, sessions: int) -> str:
+    """The dose cell: the single dose, or 'mean (min-max)' for repeated sessions."""
+    if int(sessions) == 1:
         return fmt_number(mean)
     return f"{fmt_number(mean)} ({fmt_number(low)}-{fmt_number(high)})"
 
 
-_COMPLICATION_TEXT = {
-    "none": "No",
-    "infection": "Infection",
-    "transient pain": "Transient pain associated with injection",
-    "ulceration": "Ulceration",
-    "necrosis": "Necrosis",
-    "other": "Other complication",
-}
-
-
-def complication_cell(complication: str, week=None) -> str:
-    """One complication as Table 1 words it ('Infection followed injection in week 2')."""
-    text = _COMPLICATION_TEXT[complication]
+def complication_cell(complication: str, week=None, tables=None) -> str:
+    """One complication as Table 1 words it ('Infection followed injection in week 2'); its words are the
+    label of the complication in the vocabulary."""
+    text = label(tables or {}, "complications", "complication", complication)
     if week is not None and pd.notna(week) and complication != "none":
         text += f" followed injection in week {int(week)}" if complication == "infection" else f" in week {int(week)}"
     return text

@@ -13,6 +13,7 @@ import pandas as pd
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
 from casebook.audit.readings import F, mean, row, share, transcribed
+from casebook.reports.sts_series.terms import regimen_name
 
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
@@ -67,14 +68,14 @@ def lesion_count(data: Tables) -> list[Reading]:
 
 def _injections_per_lesion(data: Tables) -> list[tuple[str, int]]:
     reg = data["regimens"].set_index("patient_id")
-    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "weeks"])) for _, r in data["lesions"].iterrows()]
+    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for _, r in data["lesions"].iterrows()]
 
 
 @recompute("injection_count")
 def injection_count(data: Tables) -> list[Reading]:
     per_lesion = _injections_per_lesion(data)
     reg = data["regimens"]
-    per_visit = [(r["patient_id"], int(r["weeks"])) for _, r in reg.iterrows()]
+    per_visit = [(r["patient_id"], int(r["sessions"])) for _, r in reg.iterrows()]
     a = sum(w for _, w in per_lesion)
     b = sum(w for _, w in per_visit)
     return [
@@ -88,7 +89,7 @@ def injection_count(data: Tables) -> list[Reading]:
 @recompute("max_treatment_weeks")
 def max_treatment_weeks(data: Tables) -> list[Reading]:
     reg = data["regimens"]
-    weeks = [int(w) for w in reg["weeks"]]
+    weeks = [int(w) for w in reg["sessions"]]
     return [Reading("longest regimen", Fraction(max(weeks)), f"max({', '.join(map(str, weeks))}) = {max(weeks)} weeks")]
 
 
@@ -204,7 +205,7 @@ def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]
     limit = F(max_size_mm)
     m = _measurements(data)
     base = m[m["week"] == 0].merge(data["lesions"][["lesion_id", "site_class"]], on="lesion_id")
-    reg = data["regimens"].set_index("patient_id")["regimen"]
+    reg = data["regimens"].set_index("patient_id").apply(regimen_name, axis=1)
     base["regimen"] = base["patient_id"].map(reg)
     small_tips = base[(base["site_class"] == "fingertip") & (base["size_mm"] < float(limit))]
     singles = base[base["regimen"] == "single"]
@@ -221,20 +222,20 @@ def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]
 def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:
     w = int(weeks)
     reg = data["regimens"]
-    weekly = reg[reg["regimen"] == "weekly"]
+    weekly = reg[reg.apply(regimen_name, axis=1) == "weekly"]
     alive = set(_patients(data).loc[lambda p: p["vital_status"] == "alive", "patient_id"])
     done = weekly[weekly["patient_id"].isin(alive)]
     return [
-        share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["weeks"] == w, "patient_id"]),
+        share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["sessions"] == w, "patient_id"]),
               list(weekly["patient_id"]), "weekly regimens"),
         share(f"weekly regimens lasting {w} weeks, patients who did not die during treatment",
-               list(done.loc[done["weeks"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens"),
+               list(done.loc[done["sessions"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens"),
     ]
 
 
 @recompute("regimen_weeks")
 def regimen_weeks(data: Tables, patient: str) -> list[Reading]:
-    return transcribed(data["regimens"], "regimens.csv", "patient_id", patient, "weeks",
+    return transcribed(data["regimens"], "regimens.csv", "patient_id", patient, "sessions",
                         f"weeks of treatment of {patient}")
 
 
@@ -242,13 +243,14 @@ def regimen_weeks(data: Tables, patient: str) -> list[Reading]:
 def regimen_dose(data: Tables, patient: str) -> list[Reading]:
     r = row(data["regimens"], "patient_id", patient)
     mean, lo, hi = F(r["dose_mean_mg"]), F(r["dose_min_mg"]), F(r["dose_max_mg"])
-    value = mean if r["regimen"] == "single" else (mean, lo, hi)
-    shown = fmt(mean) if r["regimen"] == "single" else f"{fmt(mean)} ({fmt(lo)}-{fmt(hi)})"
-    weeks = int(r["weeks"])
+    single = int(r["sessions"]) == 1
+    value = mean if single else (mean, lo, hi)
+    shown = fmt(mean) if single else f"{fmt(mean)} ({fmt(lo)}-{fmt(hi)})"
+    weeks = int(r["sessions"])
     n_lesions = int((data["lesions"]["patient_id"] == patient).sum())
     base = f"regimens.csv {patient}: mean {fmt(mean)}, min {fmt(lo)}, max {fmt(hi)} mg; {weeks} treatment(s)"
     out = [Reading(f"one dose per treatment (n={weeks})", value, base, shown, Grim("mean_range", weeks))]
-    if n_lesions > 1 and r["regimen"] != "single":
+    if n_lesions > 1 and not single:
         out.append(Reading(f"one dose per lesion per treatment (n={weeks * n_lesions})", value,
                            base + f" × {n_lesions} lesions", shown, Grim("mean_range", weeks * n_lesions)))
     return out

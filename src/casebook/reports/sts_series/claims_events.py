@@ -9,6 +9,7 @@ import pandas as pd
 from casebook.audit.model import Reading, Tables, recompute
 from casebook.audit.readings import F, row, share
 from casebook.reports.sts_series.claims import _measured, _measurements, _patients
+from casebook.reports.sts_series.terms import regimen_name
 
 
 @recompute("complication_week")
@@ -36,7 +37,7 @@ def complication_share(data: Tables, complication: str) -> list[Reading]:
     hits = set(c.loc[c["complication"] == complication, "patient_id"])
     everyone = list(p["patient_id"])
     followed = [pid for pid in everyone if pid in set(_measured(data, 12)["patient_id"])]
-    weekly = list(reg.loc[reg["regimen"] == "weekly", "patient_id"])
+    weekly = list(reg.loc[reg.apply(regimen_name, axis=1) == "weekly", "patient_id"])
     return [
         share("all patients", [x for x in everyone if x in hits], everyone, "patients"),
         share("patients followed to week 12", [x for x in followed if x in hits], followed, "patients"),
@@ -59,7 +60,7 @@ def died_after_treatment(data: Tables, diagnosis: str) -> list[Reading]:
     if len(who) != 1:
         return [Reading(f"the {diagnosis} patient", None, f"{len(who)} {diagnosis} patients in the data")]
     r = who.iloc[0]
-    weeks = int(row(data["regimens"], "patient_id", r["patient_id"])["weeks"])
+    weeks = int(row(data["regimens"], "patient_id", r["patient_id"])["sessions"])
     if r["vital_status"] != "died":
         return [Reading(f"{r['patient_id']} ({diagnosis})", None, f"{r['patient_id']} is recorded as {r['vital_status']}")]
     return [Reading(f"treatments of {r['patient_id']} ({diagnosis}, died)", Fraction(weeks),
@@ -69,7 +70,7 @@ def died_after_treatment(data: Tables, diagnosis: str) -> list[Reading]:
 def _figure_patient(data: Tables, site: str) -> pd.Series | None:
     p = _patients(data)
     les = data["lesions"]
-    with_site = set(les.loc[les["site_printed"].str.casefold() == site.casefold(), "patient_id"])
+    with_site = set(les.loc[les["site"].str.casefold() == site.casefold(), "patient_id"])
     hit = p[p["patient_id"].isin(with_site) & (p["sex"] == "female") & (p["diagnosis"] == "SSc")]
     return hit.iloc[0] if len(hit) == 1 else None
 
@@ -89,5 +90,7 @@ def figure_patient_weeks(data: Tables, site: str) -> list[Reading]:
     if r is None:
         return [Reading(f"the woman with SSc and a {site} lesion", None, "not exactly one such patient")]
     reg = row(data["regimens"], "patient_id", r["patient_id"])
-    value = Fraction(int(reg["weeks"])) if reg["regimen"] == "weekly" else None
-    return [Reading(f"weekly treatments of {r['patient_id']}", value, f"{r['patient_id']}: {reg['regimen']} for {reg['weeks']} week(s)")]
+    weekly = regimen_name(reg) == "weekly"
+    value = Fraction(int(reg["sessions"])) if weekly else None
+    schedule = f"{r['patient_id']}: {regimen_name(reg)} for {reg['sessions']} week(s)"
+    return [Reading(f"weekly treatments of {r['patient_id']}", value, schedule)]

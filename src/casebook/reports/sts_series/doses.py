@@ -1,4 +1,9 @@
-"""Doses, injected volumes and injection counts under both readings (per lesion, per visit)."""
+"""Doses, injected volumes and injection counts under both readings (per lesion, per session).
+
+A regimen is a number of sessions at an interval (one session: a single injection). The concentration of the
+injected solution is each regimen's own, as recorded; a concentration given as an argument overrides it for
+every patient (a what-if), and None (the default) keeps the data.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,25 @@ import pandas as pd
 
 from casebook.exceptions import CasebookError
 from casebook.reports.sts_series.measures import lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.terms import regimen_name
 
 # ---------------------------------------------------------------------------------------------- doses, injections
 
 
 def injections_per_lesion(tables: dict[str, pd.DataFrame]) -> pd.Series:
-    """Injections each lesion received: one per treatment visit of its patient's regimen (weeks)."""
+    """Injections each lesion received: one per session of its patient's regimen."""
     les = lesions(tables)
-    weeks = tables["regimens"].set_index("patient_id")["weeks"].astype(int)
-    return pd.Series(les["patient_id"].map(weeks).to_numpy(), index=pd.Index(les["lesion_id"], name="lesion_id"),
+    sessions = tables["regimens"].set_index("patient_id")["sessions"].astype(int)
+    return pd.Series(les["patient_id"].map(sessions).to_numpy(), index=pd.Index(les["lesion_id"], name="lesion_id"),
                      name="injections").astype("Int64")
 
 
 def injections_total(tables: dict[str, pd.DataFrame], per: str = "lesion") -> int:
-    """Total injections. ``per="lesion"``: each lesion injected at each visit; ``per="visit"``: one per visit."""
+    """Total injections. ``per="lesion"``: each lesion injected at each session; ``per="visit"``: one per session."""
     if per == "lesion":
         return int(injections_per_lesion(tables).sum())
     if per == "visit":
-        return int(tables["regimens"]["weeks"].astype(int).sum())
+        return int(tables["regimens"]["sessions"].astype(int).sum())
     raise CasebookError(f"per must be 'lesion' or 'visit', not {per!r}")
 
 
@@ -34,9 +40,9 @@ def injections(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for pid in patients(tables)["patient_id"]:
         r = reg.loc[pid]
-        rows.append({"patient_id": pid, "regimen": r["regimen"], "lesions": int(n_les[pid]),
-                     "visits": int(r["weeks"]), "injections_per_visit_reading": int(r["weeks"]),
-                     "injections_per_lesion_reading": int(r["weeks"]) * int(n_les[pid])})
+        rows.append({"patient_id": pid, "regimen": regimen_name(r), "lesions": int(n_les[pid]),
+                     "visits": int(r["sessions"]), "injections_per_visit_reading": int(r["sessions"]),
+                     "injections_per_lesion_reading": int(r["sessions"]) * int(n_les[pid])})
     out = pd.DataFrame(rows)
     total = {"patient_id": "Total", "regimen": "", "lesions": int(out["lesions"].sum()),
              "visits": int(out["visits"].sum()),
@@ -61,7 +67,7 @@ def injected_volumes(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: f
         r = reg.loc[pid]
         conc = float(concentration_mg_per_ml if concentration_mg_per_ml is not None else r["concentration_mg_per_ml"])
         rows.append({
-            "patient_id": pid, "regimen": r["regimen"], "visits": int(r["weeks"]),
+            "patient_id": pid, "regimen": regimen_name(r), "visits": int(r["sessions"]),
             "dose_mean_mg": float(r["dose_mean_mg"]), "dose_min_mg": float(r["dose_min_mg"]),
             "dose_max_mg": float(r["dose_max_mg"]), "concentration_mg_per_ml": conc,
             "volume_mean_ml": float(r["dose_mean_mg"]) / conc, "volume_min_ml": float(r["dose_min_mg"]) / conc,
@@ -73,7 +79,7 @@ def injected_volumes(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: f
 def doses_per_lesion(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float | None = None) -> pd.DataFrame:
     """Per lesion: its patient's printed dose per treatment (mean, range), volume, injections, and dose_shared."""
     vol = injected_volumes(tables, concentration_mg_per_ml).drop(columns=["visits"])
-    les = lesions(tables)[["lesion_id", "patient_id", "site_printed"]]
+    les = lesions(tables)[["lesion_id", "patient_id", "site"]]
     out = les.merge(vol, on="patient_id", how="left")
     out["injections"] = out["lesion_id"].map(injections_per_lesion(tables)).astype("Int64")
     return out

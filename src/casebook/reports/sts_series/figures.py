@@ -11,6 +11,7 @@ reduction is written as "lost to follow-up" where a bar would be.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Iterable
 
@@ -23,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from casebook.publish.figures import PALETTE, figure
 from casebook.reports.sts_series import analysis as series
+from casebook.text import number
 
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
 STEM_REDUCTIONS = "sts-series-reduction-per-lesion"
@@ -38,6 +40,14 @@ LINESTYLES = ("-", "--", ":", "-.")
 LINE_COLOURS = tuple(PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 7, 6))
 REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0]}
 LOST_COLOUR = "#555555"
+
+
+def regimen_colour(name: str) -> str:
+    """A regimen's colour: single and weekly as always; other schedules the next Okabe-Ito colours."""
+    if name in REGIMEN_COLOURS:
+        return REGIMEN_COLOURS[name]
+    others = (PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[3], PALETTE[6])
+    return others[sum(map(ord, name)) % len(others)]
 
 
 def _wrap(text: str, width: int = 22) -> str:
@@ -83,7 +93,7 @@ def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int]
         ax.set_title(title)
         ax.set_xticks([0, *weeks])
         ax.set_xlim(-0.6, max(weeks) + 0.6)
-        top = float(base[ids].max()) * 1.08
+        top = float(m.loc[m["lesion_id"].isin(ids), "size_mm"].max()) * 1.08  # a lesion that grew stays in view
         ax.set_ylim(bottom=-0.03 * top, top=top)  # a size of 0 stays visible above the axis
         ax.set_xlabel("Weeks from first injection")
         ax.set_ylabel("Lesion size, mm")
@@ -125,9 +135,17 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
                 printed_drawn = True
     ax.set_yticks(range(n), [_wrap(labels[i], 20) for i in ids])
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("Reduction from baseline size, %")
+    lowest = float(min(0.0, r["reduction_recomputed_pct"].min(), r["reduction_printed_pct"].min()))
+    if lowest < 0:  # growth: bars to the left of 0
+        left = -25.0 * math.ceil(-lowest / 25.0)
+        ax.set_xlim(left, 100)
+        ax.set_xticks(np.arange(left, 101, 25))
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_xlabel("Reduction from baseline size, % (negative: growth)")
+    else:
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.set_xlabel("Reduction from baseline size, %")
     ax.tick_params(axis="y", length=0)
     handles = [mpatches.Patch(color=week_colours[w], label=f"Week {w}") for w in weeks]
     if printed_drawn:
@@ -140,16 +158,18 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
 
 
 def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float | None = None):
-    """Dose per treatment (mean with range, mg; volume in ml on the top axis) and injections per lesion."""
+    """Dose per treatment (mean and range, mg) and injections per lesion. With one concentration the top axis
+    gives the volume in ml; with several, each lesion's mean volume and concentration are written beside it."""
     d = series.doses_per_lesion(tables, concentration_mg_per_ml)
     labels = series.lesion_labels(tables)
     n = len(d)
-    conc = float(d["concentration_mg_per_ml"].iloc[0])
+    concs = d["concentration_mg_per_ml"].astype(float)
+    conc = float(concs.iloc[0])
     fig, (ax_dose, ax_inj) = figure("page", height_mm=max(60, 26 + 7 * n), ncols=2, sharey=True,
                                     gridspec_kw={"width_ratios": [2.2, 1]})
     y = np.arange(n)
     for i, row in enumerate(d.itertuples()):
-        colour = REGIMEN_COLOURS.get(row.regimen, PALETTE[2])
+        colour = regimen_colour(row.regimen)
         ax_dose.plot([row.dose_min_mg, row.dose_max_mg], [i, i], color=colour, linewidth=1.4, solid_capstyle="butt")
         for x in (row.dose_min_mg, row.dose_max_mg):
             ax_dose.plot([x, x], [i - 0.18, i + 0.18], color=colour, linewidth=1.1)
@@ -157,14 +177,21 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
                      color="white" if row.dose_shared else colour, markeredgecolor=colour, markeredgewidth=1.2)
     ax_dose.set_yticks(y, [_wrap(labels[i], 22) for i in d["lesion_id"]])
     ax_dose.invert_yaxis()
-    ax_dose.set_xlim(left=0, right=float(d["dose_max_mg"].max()) * 1.08)
     ax_dose.set_xlabel("Sodium thiosulphate per treatment, mg (mean and range)")
-    top = ax_dose.secondary_xaxis("top", functions=(lambda mg: mg / conc, lambda ml: ml * conc))
-    top.set_xlabel(f"Volume at {series.fmt_number(conc)} mg/ml, ml")
+    if concs.nunique() == 1:
+        ax_dose.set_xlim(left=0, right=float(d["dose_max_mg"].max()) * 1.08)
+        top = ax_dose.secondary_xaxis("top", functions=(lambda mg: mg / conc, lambda ml: ml * conc))
+        top.set_xlabel(f"Volume at {series.fmt_number(conc)} mg/ml, ml")
+    else:
+        ax_dose.set_xlim(left=0, right=float(d["dose_max_mg"].max()) * 1.6)  # room for the volume labels
+        for i, row in enumerate(d.itertuples()):
+            volume = f"  {number(row.volume_mean_ml, 2)} ml at {number(row.concentration_mg_per_ml, 2)} mg/ml"
+            ax_dose.text(row.dose_max_mg, i - 0.3, volume, va="center", ha="left", fontsize=5.5)
     ax_dose.tick_params(axis="y", length=0)
 
     inj = d.assign(lesion=d["lesion_id"].map(labels), injections=d["injections"].astype(float))
-    sns.barplot(data=inj, x="injections", y="lesion", hue="regimen", palette=REGIMEN_COLOURS, dodge=False,
+    sns.barplot(data=inj, x="injections", y="lesion", hue="regimen", palette={r: regimen_colour(r) for r in set(inj["regimen"])},
+                dodge=False,
                 order=[labels[i] for i in d["lesion_id"]], legend=False, ax=ax_inj, width=0.6,
                 saturation=1)
     for i, v in enumerate(inj["injections"]):
@@ -175,8 +202,8 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
     ax_inj.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_inj.tick_params(axis="y", length=0)
 
-    handles = [mlines.Line2D([], [], color=c, marker="o", markersize=4, linewidth=1.4, label=f"{reg.capitalize()} regimen")
-               for reg, c in REGIMEN_COLOURS.items() if reg in set(d["regimen"])]
+    handles = [mlines.Line2D([], [], color=regimen_colour(reg), marker="o", markersize=4, linewidth=1.4,
+                             label=f"{reg[:1].upper()}{reg[1:]} regimen") for reg in dict.fromkeys(d["regimen"])]
     if d["dose_shared"].any():
         handles.append(mlines.Line2D([], [], color="black", marker="o", markerfacecolor="white", markersize=4,
                                      linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from casebook.exceptions import CasebookError
-from casebook.reports.sts_series.cells import DEFAULT_WEEKS, NOT_RECORDED, ROUNDING_TOLERANCE_PCT
+from casebook.reports.sts_series.cells import DEFAULT_WEEKS, LOST, NOT_RECORDED, ROUNDING_TOLERANCE_PCT
 
 # ---------------------------------------------------------------------------------------------- structure
 
@@ -21,15 +21,18 @@ def _weeks(weeks: Iterable[int] | None) -> tuple[int, ...]:
 
 
 def patients(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Patients in Table 1 row order."""
-    return tables["patients"].sort_values("table_row", kind="stable").reset_index(drop=True)
+    """Patients in table row order (a primary dataset without table rows: in the file's order)."""
+    pat = tables["patients"]
+    if "table_row" not in pat or pat["table_row"].isna().all():
+        return pat.reset_index(drop=True)
+    return pat.sort_values("table_row", kind="stable").reset_index(drop=True)
 
 
 def lesions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Lesions in printed order (patient row, then lesion order in the file), with patient columns joined."""
-    pat = patients(tables)[["patient_id", "table_row", "diagnosis", "age_years", "sex"]]
+    pat = patients(tables)[["patient_id", "diagnosis", "age_years", "sex"]].assign(_row=lambda d: range(len(d)))
     les = tables["lesions"].reset_index(drop=True).assign(_order=lambda d: range(len(d)))
-    out = les.merge(pat, on="patient_id", how="left").sort_values(["table_row", "_order"], kind="stable")
+    out = les.merge(pat, on="patient_id", how="left").sort_values(["_row", "_order"], kind="stable").drop(columns="_row")
     return out.drop(columns="_order").reset_index(drop=True)
 
 
@@ -41,7 +44,7 @@ def lesions_per_patient(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 def lesion_labels(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """A short label per lesion: its id and printed site ('L1 Fingertip')."""
-    return {r.lesion_id: f"{r.lesion_id} {r.site_printed}" for r in lesions(tables).itertuples()}
+    return {r.lesion_id: f"{r.lesion_id} {r.site}" for r in lesions(tables).itertuples()}
 
 
 def reduction_pct(baseline, size) -> float:
@@ -56,7 +59,9 @@ def lesion_measurements(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | 
 
     Columns: lesion_id, patient_id, week, status, size_mm, baseline_mm, reduction_printed_pct,
     reduction_recomputed_pct, reduction_differs, cell_printed. A follow-up week without a row in
-    the data gets status ``not_recorded``; a lost or unrecorded lesion has NaN size and reductions.
+    the data gets status ``not_recorded``, unless the lesion was lost to follow-up at an earlier week (then it
+    stays ``lost_to_follow_up``); a lost or unrecorded lesion has NaN size and reductions. A lesion that grew
+    has a negative reduction.
     """
     weeks = (0, *_weeks(weeks))
     les = lesions(tables)[["lesion_id", "patient_id"]]
@@ -68,6 +73,9 @@ def lesion_measurements(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | 
     meas["week"] = meas["week"].astype(int)
     cols = ["lesion_id", "week", "status", "size_mm", "reduction_printed_pct", "cell_printed"]
     out = grid.merge(meas[cols], on=["lesion_id", "week"], how="left")
+    lost_from = meas[meas["status"] == LOST].groupby("lesion_id")["week"].min()
+    after_lost = out["status"].isna() & (out["week"] > out["lesion_id"].map(lost_from))
+    out.loc[after_lost, "status"] = LOST
     out["status"] = out["status"].fillna(NOT_RECORDED).astype(str)
     out["size_mm"] = out["size_mm"].astype("float64")
     out["reduction_printed_pct"] = out["reduction_printed_pct"].astype("float64")

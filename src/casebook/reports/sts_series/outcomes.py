@@ -11,6 +11,8 @@ from casebook.exceptions import CasebookError
 from casebook.reports.sts_series.cells import CELL_SEPARATOR, LOST, MEASURED, NOT_RECORDED, PARTLY
 from casebook.reports.sts_series.doses import injections_per_lesion
 from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.terms import regimen_name
+from casebook.text import fixed
 
 # ---------------------------------------------------------------------------------------------- summaries
 
@@ -23,7 +25,7 @@ def lesion_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
     inj = injections_per_lesion(tables)
     rows = []
     for r in les.itertuples():
-        row = {"lesion_id": r.lesion_id, "patient_id": r.patient_id, "site": r.site_printed, "site_class": r.site_class,
+        row = {"lesion_id": r.lesion_id, "patient_id": r.patient_id, "site": r.site, "site_class": r.site_class,
                "region": r.region, "baseline_mm": meas.loc[(r.lesion_id, 0), "size_mm"],
                "injections": inj[r.lesion_id]}
         for w in weeks:
@@ -51,8 +53,8 @@ def patient_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         measured_weeks = pm.loc[pm["status"] == MEASURED, "week"]
         row = {"patient_id": p.patient_id, "table_row": int(p.table_row), "diagnosis": p.diagnosis,
                "diagnosis_printed": p.diagnosis_printed, "age_years": int(p.age_years), "sex": p.sex,
-               "lesions": len(pl), "sites": CELL_SEPARATOR.join(pl["site_printed"]),
-               "regimen": reg.loc[p.patient_id, "regimen"], "visits": int(reg.loc[p.patient_id, "weeks"]),
+               "lesions": len(pl), "sites": CELL_SEPARATOR.join(pl["site"]),
+               "regimen": regimen_name(reg.loc[p.patient_id]), "visits": int(reg.loc[p.patient_id, "sessions"]),
                "last_week_measured": int(measured_weeks.max()) if len(measured_weeks) else 0,
                "vital_status": p.vital_status}
         for w in weeks:
@@ -83,11 +85,11 @@ def series_overview(tables: dict[str, pd.DataFrame]) -> dict:
         "diagnoses": pat["diagnosis"].value_counts(sort=False).to_dict(),
         "lesions": len(les),
         "lesions_per_patient": lesions_per_patient(tables).to_dict(),
-        "sites": les["site_printed"].value_counts(sort=False).to_dict(),
+        "sites": les["site"].value_counts(sort=False).to_dict(),
         "site_classes": les["site_class"].value_counts(sort=False).to_dict(),
         "regions": les["region"].value_counts(sort=False).to_dict(),
-        "regimens": reg["regimen"].value_counts(sort=False).to_dict(),
-        "weekly_weeks": sorted(int(w) for w in reg.loc[reg["regimen"] == "weekly", "weeks"]),
+        "regimens": pd.Series([regimen_name(r) for _, r in reg.iterrows()], dtype=object).value_counts(sort=False).to_dict(),
+        "sessions": sorted(int(n) for n in reg["sessions"]),
     }
 
 
@@ -196,7 +198,7 @@ def outcomes_table(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
     o = outcomes(tables, weeks)
 
     def pct(x):
-        return "" if pd.isna(x) else f"{x:.1f}"
+        return fixed(x, 1) if pd.notna(x) else ""  # rounded half up, as every number shown
 
     return pd.DataFrame({
         "Week": o["week"], "Unit": o["unit"], "Total": o["total"], "Measured": o["measured"],

@@ -9,7 +9,6 @@ project's own, not the report's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,13 +18,10 @@ import pandas as pd
 from casebook import paths
 from casebook.engine.io import write_text
 from casebook.reports.sts_series import analysis as series
+from casebook.reports.sts_series import phrases
 from casebook.text import all_of, join, number, plural
 
 SUMMARY_STEM = "sts-series-case-summary"
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-_SEX_WORDS = {"female": ("woman", "women"), "male": ("man", "men")}
 
 TEMPLATE = (Path(__file__).parent / "summary.md.j2").read_text(encoding="utf-8")  # one sentence per line
 
@@ -35,35 +31,12 @@ def _num(x, decimals: int = 1) -> str:
     return number(x, decimals)
 
 
-def _month(value: str) -> str | None:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", str(value).strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    return f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
-
-
 def _study_value(tables, key: str) -> str | None:
     study = tables.get("study")
     if study is None or study.empty:
         return None
     rows = study.loc[study["key"] == key, "value"].dropna()
     return str(rows.iloc[0]) if len(rows) else None
-
-
-def _sexes(pat: pd.DataFrame) -> str | None:
-    counts = pat["sex"].dropna().value_counts(sort=False)
-    if counts.empty or counts.sum() != len(pat):
-        return None
-    if len(counts) == 1:
-        sex, n = counts.index[0], int(counts.iloc[0])
-        return f"{'both' if n == 2 else 'all'} {_SEX_WORDS[sex][1]}" if n > 1 else f"a {_SEX_WORDS[sex][0]}"
-    return join([f"{n} {_SEX_WORDS[s][0 if n == 1 else 1]}" for s, n in counts.items()])
-
-
-def _diagnoses(pat: pd.DataFrame) -> str | None:
-    counts = pat["diagnosis"].value_counts(sort=False)
-    parts = [f"{n} had {series.ABBREVIATIONS.get(d, d)} ({d})" for d, n in counts.items()]
-    return join(parts) if parts else None
 
 
 def _anti_centromere(pat: pd.DataFrame) -> str | None:
@@ -82,55 +55,6 @@ def _anti_centromere(pat: pd.DataFrame) -> str | None:
     return text
 
 
-def _regimens(tables) -> str | None:
-    reg = tables["regimens"]
-    n = len(reg)
-    single = reg[reg["regimen"] == "single"]
-    weekly = reg[reg["regimen"] == "weekly"]
-    weekly_text = ""
-    if len(weekly):
-        lo, hi = int(weekly["weeks"].min()), int(weekly["weeks"].max())
-        weekly_text = f"weekly injections for {lo if lo == hi else f'{lo} to {hi}'} {plural(hi, 'week')}"
-    if len(single) == n:
-        return "Every patient received a single injection." if n > 1 else "The patient received a single injection."
-    if len(weekly) == n:
-        return f"Every patient received {weekly_text}." if n > 1 else f"The patient received {weekly_text}."
-    if len(single) + len(weekly) == 0:
-        return None
-    return f"Of the {n} patients, {len(single)} received a single injection and {len(weekly)} {weekly_text}."
-
-
-def _complications(tables) -> str | None:
-    comp = tables.get("complications")
-    if comp is None or comp.empty or comp["complication"].dropna().empty:
-        return None
-    pat_ids = list(series.patients(tables)["patient_id"])
-    recorded = comp[comp["patient_id"].isin(pat_ids)]
-    missing = len(set(pat_ids) - set(recorded["patient_id"]))
-    words = {"transient pain": "transient pain at the injection", "infection": "an infection", "ulceration": "ulceration",
-             "necrosis": "necrosis", "other": "another complication"}
-    parts = []
-    for kind in ("transient pain", "infection", "ulceration", "necrosis", "other"):
-        rows = recorded[recorded["complication"] == kind]
-        n = rows["patient_id"].nunique()
-        if n:
-            text = f"{n} {plural(n, 'patient')} had {words[kind]}"
-            weeks_ = sorted(int(w) for w in rows["week"].dropna())
-            if weeks_:
-                text += f" ({plural(len(weeks_), 'week')} {join([str(w) for w in weeks_])})"
-            parts.append(text)
-    none = recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"})
-    n_none = int(none.sum())
-    if n_none:
-        parts.append(f"{n_none} {plural(n_none, 'patient')} had none")
-    if not parts:
-        return None
-    text = "As complications, " + join(parts) + "."
-    if missing:
-        text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
-    return text
-
-
 def _deaths(tables, weeks) -> str | None:
     pat = series.patients(tables)
     died = pat[pat["vital_status"] == "died"]
@@ -142,9 +66,8 @@ def _deaths(tables, weeks) -> str | None:
     text = f"During the series {n} {plural(n, 'patient')} died"
     if lost_weeks:
         n_les = m.loc[m["patient_id"].isin(died["patient_id"]), "lesion_id"].nunique()
-        sexes = set(died["sex"])
-        owner = "their" if n > 1 or len(sexes) != 1 else ("her" if sexes == {"female"} else "his")
-        which = f"{owner} lesion" if n_les == 1 else f"{owner} {n_les} lesions"
+        whose = phrases.owner(died)
+        which = f"{whose} lesion" if n_les == 1 else f"{whose} {n_les} lesions"
         text += f", and {which} could not be measured at week {join([str(w) for w in lost_weeks])}"
     return text + "."
 
@@ -155,29 +78,30 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     weeks = series._weeks(weeks)
     pat = series.patients(tables)
     ov = series.series_overview(tables)
-    start, end = _month(_study_value(tables, "period_start") or ""), _month(_study_value(tables, "period_end") or "")
     n_les = series.lesions_per_patient(tables)
     multi = n_les[n_les > 1]
     reg = tables["regimens"]
-    concs = sorted({float(c) for c in reg["concentration_mg_per_ml"].dropna()})
     vol = series.injected_volumes(tables, concentration_mg_per_ml)
     sites = ov["sites"]
     regions = ov["regions"]
+    one_conc = vol["concentration_mg_per_ml"].nunique() == 1
     ctx = {
-        "period": (start, end) if start and end else None,
+        "period": phrases.period(_study_value(tables, "period_start"), _study_value(tables, "period_end"),
+                                 _study_value(tables, "period_of")),
         "n_patients": ov["patients"],
-        "sexes": _sexes(pat),
-        "age_min": ov["age_min"], "age_max": ov["age_max"],
-        "age_mean": _num(ov["age_mean"]), "age_median": _num(ov["age_median"]),
-        "diagnoses": _diagnoses(pat),
+        "sexes": phrases.sexes(pat),
+        "ages": phrases.ages(ov),
+        "diagnoses": phrases.diagnoses(tables, pat),
         "anti_centromere": _anti_centromere(pat),
         "n_lesions": ov["lesions"],
         "multi_lesion": (f"{len(multi)} {plural(len(multi), 'patient')} with more than one lesion" if len(multi) else None),
         "sites": join([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s} ({n})" for s, n in sites.items()]),
         "regions": join([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
-        "regimens": _regimens(tables),
-        "concentration": _num(concs[0]) if len(concs) == 1 else None,
-        "concentration_used": _num(vol["concentration_mg_per_ml"].iloc[0]),
+        "regimens": phrases.regimens(reg),
+        "concentration": phrases.concentrations(reg) if concentration_mg_per_ml is None else None,
+        "concentration_override": _num(concentration_mg_per_ml, 2) if concentration_mg_per_ml is not None else None,
+        "concentration_used": (f"at {_num(vol['concentration_mg_per_ml'].iloc[0], 2)} mg/ml" if one_conc
+                               else "at each patient's concentration"),
         "dose_min": _num(reg["dose_min_mg"].min()), "dose_max": _num(reg["dose_max_mg"].max()),
         "volume_min": _num(vol["volume_min_ml"].min(), 2), "volume_max": _num(vol["volume_max_ml"].max(), 2),
         "mean_dose_min": _num(reg["dose_mean_mg"].min()), "mean_dose_max": _num(reg["dose_mean_mg"].max()),
@@ -187,11 +111,9 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "weeks_text": "week " + join([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + join([str(w) for w in weeks]),
         "weeks": [],
         "discrepancies": [],
-        "complications": _complications(tables),
+        "complications": phrases.complications(tables, tables.get("complications"), list(pat["patient_id"])),
         "deaths": _deaths(tables, weeks),
     }
-    if len(vol["concentration_mg_per_ml"].unique()) != 1:
-        ctx["volume_min"] = ctx["volume_max"] = None
     if len(multi):
         who = "the patient" if len(multi) == 1 else f"the {len(multi)} patients"
         ctx["shared_dose"] = (
@@ -199,6 +121,8 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
             "and do not say whether it went into each lesion or was shared between them."
         )
     out = series.outcomes(tables, weeks)
+    red = series.reductions(tables, weeks)
+    labels = series.lesions(tables).set_index("lesion_id")["site"]
     for w in weeks:
         les = out[(out["week"] == w) & (out["unit"] == "lesion")].iloc[0]
         pt = out[(out["week"] == w) & (out["unit"] == "patient")].iloc[0]
@@ -207,7 +131,9 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
             "week": w, "total": int(les["total"]), "measured": int(les["measured"]), "lost": int(les["lost"]),
             "not_recorded": int(les["not_recorded"]),
             "mean": _num(les["mean_reduction_recomputed_pct"]) if les["measured"] else None,
-            "median": _num(les["median_reduction_recomputed_pct"]) if les["measured"] else None,
+            "change": (phrases.change(les["mean_reduction_recomputed_pct"], les["median_reduction_recomputed_pct"])
+                       if les["measured"] else None),
+            "grown": phrases.grown(red[(red["week"] == w) & (red["status"] == series.MEASURED)], labels),
             "complete": int(les["complete_remissions"]) if les["measured"] else None,
             "patient_mean": (_num(pt["mean_reduction_recomputed_pct"])
                              if pt["measured"] and pt["total"] != les["total"] else None),
@@ -215,8 +141,6 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
             "patient_complete": int(pt["complete_remissions"]) if pt["measured"] else None,
             "printed_mean": _num(les["mean_reduction_printed_pct"]) if has_printed and les["measured"] else None,
         })
-    red = series.reductions(tables, weeks)
-    labels = series.lesions(tables).set_index("lesion_id")["site_printed"]
     for r in red[red["reduction_differs"]].itertuples():
         ctx["discrepancies"].append({"lesion": r.lesion_id, "site": labels[r.lesion_id], "week": int(r.week),
                                      "printed": _num(r.reduction_printed_pct), "recomputed": _num(r.reduction_recomputed_pct),

@@ -53,11 +53,11 @@ _COLUMNS = {
     "study": ("key", "value", "unit", "source_file", "source_location", "note"),
     "patients": ("patient_id", "table_row", "diagnosis", "diagnosis_printed", "age_years", "sex", "anti_centromere",
                  "vital_status", "source_file", "source_location", "note"),
-    "lesions": ("lesion_id", "patient_id", "site_printed", "site_class", "region", "source_file", "source_location",
+    "lesions": ("lesion_id", "patient_id", "site", "site_class", "region", "source_file", "source_location",
                 "note"),
     "measurements": ("lesion_id", "week", "status", "size_mm", "reduction_printed_pct", "cell_printed", "source_file",
                      "source_location", "note"),
-    "regimens": ("patient_id", "regimen", "weeks", "treatment_printed", "dose_mean_mg", "dose_min_mg", "dose_max_mg",
+    "regimens": ("patient_id", "sessions", "interval", "interval_unit", "treatment_printed", "dose_mean_mg", "dose_min_mg", "dose_max_mg",
                  "dose_printed", "concentration_mg_per_ml", "source_file", "source_location", "note"),
     "complications": ("patient_id", "complication", "week", "complication_printed", "source_file", "source_location",
                       "note"),
@@ -126,7 +126,7 @@ def make_series(seed: int, n_patients: int = 6, weeks: tuple[int, ...] = (4, 12)
             else:
                 site = SITES[1 + int(rng.integers(len(SITES) - 1))]
             printed, site_class, region, (lo, hi) = site
-            les_rows.append({"lesion_id": lid, "patient_id": pid, "site_printed": printed, "site_class": site_class,
+            les_rows.append({"lesion_id": lid, "patient_id": pid, "site": printed, "site_class": site_class,
                              "region": region, **src})
             baseline = int(rng.integers(lo, hi + 1))
             meas_rows.append({"lesion_id": lid, "week": 0, "status": "measured", "size_mm": baseline,
@@ -155,11 +155,13 @@ def make_series(seed: int, n_patients: int = 6, weeks: tuple[int, ...] = (4, 12)
         mean = round(sum(doses) / len(doses), 1)
         low, high = min(doses), max(doses)
         mean = min(max(mean, low), high)
+        schedule = {"patient_id": pid, "sessions": n_weeks, "interval": None if n_weeks == 1 else 1,
+                    "interval_unit": None if n_weeks == 1 else "week"}
         reg_rows.append({
-            "patient_id": pid, "regimen": regimen, "weeks": n_weeks,
-            "treatment_printed": treatment_cell(regimen, n_weeks, n_les),
+            **schedule,
+            "treatment_printed": treatment_cell(schedule, n_les),
             "dose_mean_mg": fmt_number(mean), "dose_min_mg": fmt_number(low), "dose_max_mg": fmt_number(high),
-            "dose_printed": dose_cell(mean, low, high, regimen),
+            "dose_printed": dose_cell(mean, low, high, n_weeks),
             "concentration_mg_per_ml": fmt_number(concentration_mg_per_ml), **src,
         })
 
@@ -170,6 +172,7 @@ def make_series(seed: int, n_patients: int = 6, weeks: tuple[int, ...] = (4, 12)
                           "complication_printed": complication_cell(complication, week), **src})
 
     study_rows = [
+        {"key": "dataset_kind", "value": "transcribed", "unit": "", **src},
         {"key": "period_start", "value": "2020-01", "unit": "month", **src},
         {"key": "period_end", "value": "2020-12", "unit": "month", **src},
         {"key": "concentration", "value": fmt_number(concentration_mg_per_ml), "unit": "mg/ml", **src},

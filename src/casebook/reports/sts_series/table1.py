@@ -9,7 +9,6 @@ import pandas as pd
 
 from casebook.exceptions import CasebookError
 from casebook.reports.sts_series.cells import (
-    ABBREVIATIONS,
     CELL_SEPARATOR,
     COL_COMPLICATIONS,
     COL_DIAGNOSIS,
@@ -32,6 +31,10 @@ from casebook.reports.sts_series.cells import (
     week_column,
 )
 from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.terms import diagnosis_code, label
+from casebook.reports.sts_series.terms import transcribed as is_transcribed
+
+VIEWS = ("printed", "corrected", "data")
 
 # ---------------------------------------------------------------------------------------------- Table 1
 
@@ -42,13 +45,23 @@ def _complications_by_patient(tables) -> dict[str, str]:
     if comp is None or comp.empty:
         return out
     for pid, rows in comp.groupby("patient_id", sort=False):
-        out[pid] = CELL_SEPARATOR.join(complication_cell(c, w) for c, w in zip(rows["complication"], rows["week"], strict=False))
+        out[pid] = CELL_SEPARATOR.join(complication_cell(c, w, tables) for c, w in zip(rows["complication"], rows["week"], strict=False))
     return out
 
 
-def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, view: str = "printed",
+def default_view(tables) -> str:
+    """The first view of Table 1: as printed for a transcription, from the data for primary data."""
+    return "printed" if is_transcribed(tables) else "data"
+
+
+def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, view: str | None = None,
            layout: str = "row", with_flag: bool = False) -> pd.DataFrame:
     """Table 1 rebuilt from the data.
+
+    ``view="data"`` (the only view of primary data, and the default there) builds every cell from the typed
+    values in the dataset's own terms: the diagnosis (or its subtype) as coded, the schedule of sessions, the
+    reductions from the sizes rounded to a whole percent; it has no column of recomputed reductions beside
+    the week cells, since there is nothing printed to set them against.
 
     ``view="printed"`` reproduces the printed cells (diagnosis as printed, e.g. the typo 'NSE'; the printed
     reductions); ``view="corrected"`` uses the corrected diagnosis ('NSF') and, in the week cells, the
@@ -64,8 +77,11 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     where a printed reduction is not the sizes' reduction rounded, it reads e.g. '87.5 (printed 80)'.
     ``with_flag`` adds a boolean column (``DIFFERS_FLAG``) marking rows with such a difference.
     """
-    if view not in ("printed", "corrected"):
-        raise CasebookError(f"view must be 'printed' or 'corrected', not {view!r}")
+    view = view or default_view(tables)
+    if view not in VIEWS:
+        raise CasebookError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if view != "data" and not is_transcribed(tables):
+        raise CasebookError(f"primary data have no '{view}' view of Table 1 (nothing was printed): use view='data'")
     if layout not in ("row", "lesion"):
         raise CasebookError(f"layout must be 'row' or 'lesion', not {layout!r}")
     weeks = _weeks(weeks)
@@ -92,7 +108,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
 
     rows = []
     for pid, p in pat.iterrows():
-        diagnosis = p["diagnosis_printed"] if view == "printed" else p["diagnosis"]
+        diagnosis = p["diagnosis_printed"] if view == "printed" else (p["diagnosis"] if view == "corrected" else diagnosis_code(p))
         shared = {
             COL_DIAGNOSIS: f"{diagnosis}/{int(p['age_years'])}",
             COL_SITE: None,
@@ -102,10 +118,10 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
         }
         if pid in reg.index:
             r = reg.loc[pid]
-            shared[COL_TREATMENT] = treatment_cell(r["regimen"], r["weeks"], int(n_les[pid]))
-            shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["regimen"])
+            shared[COL_TREATMENT] = treatment_cell(r, int(n_les[pid]), "transcribed" if view != "data" else "primary")
+            shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["sessions"])
         plesions = les[les["patient_id"] == pid]
-        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site_printed"], strict=False)]
+        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site"], strict=False)]
         if layout == "lesion":
             for lid, site, cells in per_lesion:
                 rows.append({"_lesion": lid, **shared, COL_SITE: site, **cells})
@@ -123,7 +139,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
 
     columns = list(PRINTED_COLUMNS)
     for w in weeks:
-        columns += [week_column(w), recomputed_column(w)]
+        columns += [week_column(w)] if view == "data" else [week_column(w), recomputed_column(w)]
     out = pd.DataFrame(rows)
     if layout == "lesion":
         columns = ["_lesion", *columns]
@@ -145,7 +161,7 @@ def transcribed_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | N
     rows = []
     for p in patients(tables).itertuples():
         pl = les[les["patient_id"] == p.patient_id]
-        sites = list(pl["site_printed"])
+        sites = list(pl["site"])
         row = {
             COL_DIAGNOSIS: p.diagnosis_printed + "/" + str(int(p.age_years)),
             COL_SITE: sites[0] if len(set(sites)) == 1 else CELL_SEPARATOR.join(sites),
@@ -165,7 +181,10 @@ def transcribed_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | N
 
 
 def compare_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
-    """Every printed cell of the rebuilt Table 1 beside the transcribed one: row, column, rebuilt, transcribed, same."""
+    """Every printed cell of the rebuilt Table 1 beside the transcribed one: row, column, rebuilt, transcribed, same.
+    Primary data have nothing printed: the comparison is empty."""
+    if not is_transcribed(tables):
+        return pd.DataFrame(columns=["row", "column", "rebuilt", "transcribed", "same"])
     rebuilt = table1(tables, weeks, view="printed")[printed_columns(weeks)]
     transcribed = transcribed_table1(tables, weeks)
     rows = [
@@ -181,30 +200,48 @@ def printed_columns(weeks: Iterable[int] | None = None) -> list[str]:
     return [*PRINTED_COLUMNS, *(week_column(w) for w in _weeks(weeks))]
 
 
-def diagnoses_present(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Corrected diagnosis codes in the order of first appearance in Table 1."""
-    return list(dict.fromkeys(patients(tables)["diagnosis"]))
+def diagnoses_present(tables: dict[str, pd.DataFrame], view: str = "corrected") -> list[str]:
+    """Diagnosis codes (with ``view="data"``, subtypes where recorded) in order of first appearance in Table 1."""
+    pat = patients(tables)
+    codes = [diagnosis_code(p) for _, p in pat.iterrows()] if view == "data" else list(pat["diagnosis"])
+    return list(dict.fromkeys(codes))
 
 
-def table1_footnote(tables: dict[str, pd.DataFrame]) -> str:
-    """The footnote on abbreviations, from the diagnoses present ('SSc: systemic sclerosis; NSF: ...')."""
-    parts = [f"{code}: {ABBREVIATIONS[code]}" for code in diagnoses_present(tables) if code in ABBREVIATIONS]
+def table1_footnote(tables: dict[str, pd.DataFrame], view: str = "corrected") -> str:
+    """The footnote on abbreviations, from the diagnoses present ('SSc: systemic sclerosis; NSF: ...'); a code
+    whose words are the code itself needs no footnote."""
+    parts = []
+    for code in diagnoses_present(tables, view):
+        column = "diagnosis" if code in set(patients(tables)["diagnosis"]) else "diagnosis_subtype"
+        words = label(tables, "patients", column, code)
+        if words != code:
+            parts.append(f"{code}: {words}")
     return "; ".join(parts) + "." if parts else ""
 
 
-def table1_caption(tables: dict[str, pd.DataFrame], view: str = "printed") -> str:
+def table1_caption(tables: dict[str, pd.DataFrame], view: str | None = None) -> str:
+    view = view or default_view(tables)
     n = len(patients(tables))
-    what = "as printed" if view == "printed" else "with the diagnosis corrected and reductions recomputed from the sizes"
-    return f"Table 1. Descriptive data for the {n} cases treated with sodium thiosulphate, rebuilt from data ({what})."
+    what = {"printed": "rebuilt from data (as printed)",
+            "corrected": "rebuilt from data (with the diagnosis corrected and reductions recomputed from the sizes)",
+            "data": "built from the data (reductions from the sizes)"}[view]
+    noun = "case" if n == 1 else f"{n} cases"
+    return f"Table 1. Descriptive data for the {noun} treated with sodium thiosulphate, {what}."
 
 
-def table1_notes(tables: dict[str, pd.DataFrame], view: str = "printed") -> list[str]:
+def table1_notes(tables: dict[str, pd.DataFrame], view: str | None = None) -> list[str]:
     """The footnote on abbreviations followed by this rebuild's notes on its added columns and layout."""
-    notes = [table1_footnote(tables)] if table1_footnote(tables) else []
+    view = view or default_view(tables)
+    footnote = table1_footnote(tables, view)
+    notes = [footnote] if footnote else []
+    several = "A row with several lesions lists their cells in lesion order, separated by '; '."
+    if view == "data":
+        notes.append("Week cells: size (mm)/reduction from baseline (%), 100 x (baseline - size) / baseline rounded to a "
+                     "whole percent; a negative reduction is growth. " + several)
+        return notes
     notes.append(
         "Reduction from sizes: 100 x (baseline - size) / baseline from the printed sizes, one decimal; "
-        "'(printed N)' marks a printed reduction that is not this value rounded. "
-        "A row with several lesions lists their cells in lesion order, separated by '; '."
+        "'(printed N)' marks a printed reduction that is not this value rounded. " + several
     )
     if view == "printed":
         typos = [

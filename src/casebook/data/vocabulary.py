@@ -1,0 +1,105 @@
+"""What kind a dataset is, and the open vocabularies its categories are checked against.
+
+A report whose dictionary marks transcription-only columns (see :mod:`casebook.data.schema`) names a
+``kind_table``: a key/value table (report 2's ``study.csv``) whose ``dataset_kind`` row says ``transcribed`` or
+``primary`` – the one place a dataset says what it is.
+
+A report's ``vocabulary.csv`` (beside its dictionary) lists the allowed values of every ``@vocabulary`` column with
+their label (the words for the value in tables and text) and, for a subtype, its group; a data folder may carry
+its own ``vocabulary.csv`` whose rows extend the report's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from casebook import paths
+from casebook.data.schema import KINDS
+from casebook.exceptions import Problem
+
+KIND_KEY = "dataset_kind"
+VOCABULARY_FILE = "vocabulary.csv"
+
+
+def declared_kind(folder: Path, table: str) -> tuple[str | None, list[Problem]]:
+    """The kind the dataset in ``folder`` declares in its key/value ``table``; None if it declares none."""
+    path = folder / f"{table}.csv"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None, []  # the table's own loading reports the file
+    reader = csv.DictReader(io.StringIO(text))
+    for row in reader:
+        if (row.get("key") or "").strip() == KIND_KEY:
+            value = (row.get("value") or "").strip()
+            if value not in KINDS:
+                message = f"'{value}' is not a dataset kind: write {' or '.join(KINDS)}"
+                return None, [Problem(paths.relative(path), reader.line_num, "value", message)]
+            return value, []
+    return None, []
+
+
+def dataset_kind(folder: Path, table: str | None, requested: str | None) -> tuple[str, list[Problem]]:
+    """The dataset's kind: as declared in its kind table, else as requested (command line), else transcribed."""
+    if requested is not None and requested not in KINDS:
+        return "transcribed", [Problem(paths.relative(folder), None, None, f"kind must be {' or '.join(KINDS)}, not {requested!r}")]
+    declared, problems = declared_kind(folder, table) if table else (None, [])
+    if declared and requested and declared != requested:
+        message = f"the dataset declares itself '{declared}' ({KIND_KEY}) but '{requested}' was asked for"
+        problems.append(Problem(paths.relative(folder / f"{table}.csv"), None, "value", message))
+    return declared or requested or "transcribed", problems
+
+
+def load_vocabulary(report_dictionary: Path, folder: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The report's vocabulary, extended by the rows of the data folder's own ``vocabulary.csv`` if it has one."""
+    from casebook.data.load import load_table_checked
+
+    frames, problems = [], []
+    for path in dict.fromkeys([report_dictionary.parent / VOCABULARY_FILE, folder / VOCABULARY_FILE]):
+        if path.is_file():
+            df, found = load_table_checked(path, "", "vocabulary")
+            problems += found
+            if df is not None:
+                frames.append(df)
+    if not frames:
+        return pd.DataFrame(columns=["table", "column", "value", "label", "group", "note"]), problems
+    vocab = pd.concat(frames, ignore_index=True).drop_duplicates(["table", "column", "value"], keep="last")
+    return vocab.reset_index(drop=True), problems
+
+
+def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], specs: dict, dataset: str,
+                     vocab: pd.DataFrame, where: str = VOCABULARY_FILE) -> list[Problem]:
+    """Every value of a ``@vocabulary`` column must be a row of the vocabulary for that table and column."""
+    from casebook.data.load import _line
+
+    problems = []
+    for table, df in tables.items():
+        spec = specs.get((dataset, table))
+        for column in spec.vocabulary if spec else ():
+            if column not in df:
+                continue
+            allowed = set(vocab.loc[(vocab["table"] == table) & (vocab["column"] == column), "value"])
+            for idx, value in df[column].items():
+                if pd.notna(value) and value not in allowed:
+                    shown = ", ".join(sorted(allowed)) or "none"
+                    message = (f"'{value}' is not in the vocabulary of {table}.{column} ({shown}); to allow it, add a row "
+                               f"'{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} in the data folder)")
+                    problems.append(Problem(files[table], _line(idx), column, message))
+    return problems
+
+
+def label(vocab: pd.DataFrame, table: str, column: str, value, default: str | None = None) -> str:
+    """The label of a vocabulary value (its words in text and tables); the value itself if it has none."""
+    rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column) & (vocab["value"] == value), "label"]
+    text = rows.iloc[0] if len(rows) else None
+    return str(text) if text is not None and pd.notna(text) and str(text) else (default if default is not None else str(value))
+
+
+def group(vocab: pd.DataFrame, table: str, column: str, value) -> str | None:
+    """The group of a vocabulary value (a subtype's parent value), or None."""
+    rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column) & (vocab["value"] == value), "group"]
+    return str(rows.iloc[0]) if len(rows) and pd.notna(rows.iloc[0]) and str(rows.iloc[0]) else None
