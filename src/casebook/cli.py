@@ -9,8 +9,18 @@ from casebook.exceptions import CasebookError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from casebook.data.load import validate_all
+    from casebook.data.load import validate_all, validate_folder
 
+    if args.folder is not None:
+        from casebook.reports import registry
+
+        reports = list(registry())
+        report = args.report or ("sts-series" if "sts-series" in reports else reports[0])
+        kind, counts = validate_folder(report, args.folder, args.kind)
+        print(f"{args.folder}: valid {report} dataset ({kind}): {len(counts)} tables, {sum(counts.values())} rows")
+        for name, n in counts.items():
+            print(f"  {name}: {n} rows")
+        return 0
     counts = validate_all()
     print(f"data valid: {len(counts)} tables, {sum(counts.values())} rows")
     for name, n in counts.items():
@@ -74,7 +84,12 @@ def _html(args: argparse.Namespace) -> int:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="validate every table under data/").set_defaults(func=_validate)
+    v = sub.add_parser("validate", help="validate every table under data/, or one data folder (e.g. your own case series)")
+    v.add_argument("folder", nargs="?", help="a folder of CSV tables to validate as one report's dataset (default: all of data/)")
+    v.add_argument("--report", help="the report whose schema the folder follows (default: sts-series, the case series)")
+    v.add_argument("--kind", choices=("transcribed", "primary"),
+                   help="transcribed from a publication, or primary data; used where the folder's study.csv declares no dataset_kind")
+    v.set_defaults(func=_validate)
     b = sub.add_parser("build", help="validate the data, then execute every notebook of the build manifest")
     b.add_argument("--manifest", help="build manifest (default: notebooks/build.toml)")
     b.add_argument("--jobs", "-j", type=int, default=None, help="notebooks executed in parallel (default: number of cores)")

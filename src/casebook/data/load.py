@@ -121,7 +121,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.Dat
     # An optional column the file leaves out is there, empty, for the code that reads the table.
     for column in spec.columns:
         if column not in typed:
-            typed[column] = pd.Series(pd.NA, index=typed.index, dtype=_EMPTY_DTYPES.get(spec.types[column], "object"))
+            typed[column] = pd.Series([None] * len(typed), index=typed.index, dtype=_EMPTY_DTYPES.get(spec.types[column], "object"))
     return typed, []
 
 

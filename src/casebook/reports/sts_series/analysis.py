@@ -94,6 +94,7 @@ from casebook.reports.sts_series.outcomes import (  # noqa: F401
 )
 from casebook.reports.sts_series.table1 import (  # noqa: F401
     _complications_by_patient,
+    check_table1,
     compare_table1,
     diagnoses_present,
     printed_columns,

@@ -38,7 +38,7 @@ SMALL_LESION_MM = 10  # lesions below this baseline size get their own panel so 
 LINESTYLES = ("-", "--", ":", "-.")
 # Okabe-Ito order for lines: the pale yellow, hard to see as a thin line on white, comes last.
 LINE_COLOURS = tuple(PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 7, 6))
-REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0]}
+REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0], "monthly": PALETTE[3]}
 LOST_COLOUR = "#555555"
 
 
@@ -46,7 +46,7 @@ def regimen_colour(name: str) -> str:
     """A regimen's colour: single and weekly as always; other schedules the next Okabe-Ito colours."""
     if name in REGIMEN_COLOURS:
         return REGIMEN_COLOURS[name]
-    others = (PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[3], PALETTE[6])
+    others = (PALETTE[2], PALETTE[5], PALETTE[4])  # never the pale yellow for a line
     return others[sum(map(ord, name)) % len(others)]
 
 
@@ -84,10 +84,10 @@ def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int]
                     markeredgecolor="white", markeredgewidth=0.5, linewidth=1.3)
         for lid in ids:
             lm = m[m["lesion_id"] == lid]
-            lost = lm[(lm["week"] > 0) & (lm["status"] != series.MEASURED)]
-            if len(lost):
+            lost = lm[(lm["week"] > 0) & (lm["status"] == series.LOST)]
+            if len(lost):  # a missed visit (not recorded) is not a loss: the line goes on to the next measurement
                 any_lost = True
-                last = lm[lm["status"] == series.MEASURED].iloc[-1]
+                last = lm[(lm["status"] == series.MEASURED) & (lm["week"] < lost["week"].min())].iloc[-1]
                 ax.plot([last["week"]], [last["size_mm"]], marker="X", markersize=7, color=styles[lid][0],
                         markeredgecolor="black", markeredgewidth=0.6, linestyle="none", zorder=5)
         ax.set_title(title)

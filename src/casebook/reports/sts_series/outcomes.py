@@ -47,11 +47,11 @@ def patient_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     meas = lesion_measurements(tables, weeks)
     reg = tables["regimens"].set_index("patient_id")
     rows = []
-    for p in patients(tables).itertuples():
+    for row_number, p in enumerate(patients(tables).itertuples(), start=1):
         pl = les[les["patient_id"] == p.patient_id]
         pm = meas[meas["patient_id"] == p.patient_id]
         measured_weeks = pm.loc[pm["status"] == MEASURED, "week"]
-        row = {"patient_id": p.patient_id, "table_row": int(p.table_row), "diagnosis": p.diagnosis,
+        row = {"patient_id": p.patient_id, "table_row": int(p.table_row) if pd.notna(p.table_row) else row_number, "diagnosis": p.diagnosis,
                "diagnosis_printed": p.diagnosis_printed, "age_years": int(p.age_years), "sex": p.sex,
                "lesions": len(pl), "sites": CELL_SEPARATOR.join(pl["site"]),
                "regimen": regimen_name(reg.loc[p.patient_id]), "visits": int(reg.loc[p.patient_id, "sessions"]),

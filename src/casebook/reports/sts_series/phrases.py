@@ -22,14 +22,14 @@ def month(value) -> str | None:
 
 
 def period(start, end, of) -> str | None:
-    """'The patients were identified from July 2014 to December 2014.' (what the period covers is the data's)."""
+    """'The series covers patients identified from July 2014 to December 2014.' (what the period covers is the data's)."""
     start, end = month(start), month(end)
     if not (start and end):
         return None
     verb = _PERIOD_VERBS.get(str(of or ""))
     if verb is None:
         return f"The series covers the period from {start} to {end}."
-    return f"The patients were {verb} from {start} to {end}." if start != end else f"The patients were {verb} in {start}."
+    return f"The series covers patients {verb} from {start} to {end}." if start != end else f"The series covers patients {verb} in {start}."
 
 
 def sexes(pat: pd.DataFrame) -> str | None:
@@ -61,13 +61,19 @@ def diagnoses(tables, pat: pd.DataFrame) -> str | None:
     """'5 had systemic sclerosis (SSc; 2 of them limited cutaneous ...) and 1 had ...' or 'the patient had ...'."""
     parts = []
     for code, rows in pat.groupby("diagnosis", sort=False):
-        text = f"{label(tables, 'patients', 'diagnosis', code)} ({code})" if label(tables, "patients", "diagnosis", code) != code else code
+        words = label(tables, "patients", "diagnosis", code)
+        text = f"{words} ({code})" if is_abbreviation(code) and words != code else words
         subtypes = rows["diagnosis_subtype"].dropna() if "diagnosis_subtype" in rows else pd.Series(dtype=object)
         if len(subtypes):
             sub = [f"{n} {label(tables, 'patients', 'diagnosis_subtype', s)} ({s})" for s, n in subtypes.value_counts(sort=False).items()]
             text += f", of whom {join(sub)}" if len(rows) > 1 else f", {label(tables, 'patients', 'diagnosis_subtype', subtypes.iloc[0])}"
         parts.append(f"{len(rows)} had {text}" if len(pat) > 1 else f"the patient had {text}")
     return join(parts) if parts else None
+
+
+def is_abbreviation(code: str) -> bool:
+    """A code written with capitals (SSc, lcSSc, NSF) is an abbreviation to explain; a plain word is not."""
+    return any(ch.isupper() for ch in str(code))
 
 
 def _schedule_phrase(name: str, group: pd.DataFrame) -> str:
@@ -130,6 +136,9 @@ def complications(tables, comp: pd.DataFrame | None, pat_ids: list[str]) -> str 
         parts.append(f"{int(none.sum())} {plural(int(none.sum()), 'patient')} had none")
     if not parts:
         return None
+    if len(pat_ids) == 1:
+        kinds = [p.split(" had ", 1)[1] for p in parts]
+        return "The patient had no complication." if kinds == ["none"] else f"As complications, the patient had {join(kinds)}."
     text = "As complications, " + join(parts) + "."
     if missing:
         text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
@@ -144,9 +153,14 @@ def owner(died: pd.DataFrame) -> str:
     return "her" if sexes_ == {"female"} else "his"
 
 
-def change(mean: float, median: float) -> str:
-    """'had fallen by a mean of 57.3% (median 60%)'; growth as growth: 'had grown by a mean of 10%'."""
+def change(mean: float, median: float, n: int = 2) -> str:
+    """'had fallen by a mean of 57.3% (median 60%)'; growth as growth: 'had grown by a mean of 10%'; one lesion:
+    'had fallen by 33.3%'."""
     verb = "fallen" if mean >= 0 else "grown"
+    if n == 1:
+        return f"had {verb} by {number(abs(mean), 1)}%" if mean else "was unchanged"
+    if median == 0 and mean != 0:
+        return f"had {verb} by a mean of {number(abs(mean), 1)}% (median no change)"
     text = f"had {verb} by a mean of {number(abs(mean), 1)}%"
     if (median >= 0) == (mean >= 0):
         return text + f" (median {number(abs(median), 1)}%)"

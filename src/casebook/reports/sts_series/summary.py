@@ -68,7 +68,7 @@ def _deaths(tables, weeks) -> str | None:
         n_les = m.loc[m["patient_id"].isin(died["patient_id"]), "lesion_id"].nunique()
         whose = phrases.owner(died)
         which = f"{whose} lesion" if n_les == 1 else f"{whose} {n_les} lesions"
-        text += f", and {which} could not be measured at week {join([str(w) for w in lost_weeks])}"
+        text += f", and {which} could not be measured at {plural(len(lost_weeks), 'week')} {join([str(w) for w in lost_weeks])}"
     return text + "."
 
 
@@ -95,7 +95,8 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "anti_centromere": _anti_centromere(pat),
         "n_lesions": ov["lesions"],
         "multi_lesion": (f"{len(multi)} {plural(len(multi), 'patient')} with more than one lesion" if len(multi) else None),
-        "sites": join([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s} ({n})" for s, n in sites.items()]),
+        "sites": join([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s}" + (f" ({n})" if ov["lesions"] > 1 else "")
+                       for s, n in sites.items()]),
         "regions": join([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
         "regimens": phrases.regimens(reg),
         "concentration": phrases.concentrations(reg) if concentration_mg_per_ml is None else None,
@@ -131,13 +132,16 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
             "week": w, "total": int(les["total"]), "measured": int(les["measured"]), "lost": int(les["lost"]),
             "not_recorded": int(les["not_recorded"]),
             "mean": _num(les["mean_reduction_recomputed_pct"]) if les["measured"] else None,
-            "change": (phrases.change(les["mean_reduction_recomputed_pct"], les["median_reduction_recomputed_pct"])
-                       if les["measured"] else None),
+            "change": (phrases.change(les["mean_reduction_recomputed_pct"], les["median_reduction_recomputed_pct"],
+                                      int(les["measured"])) if les["measured"] else None),
             "grown": phrases.grown(red[(red["week"] == w) & (red["status"] == series.MEASURED)], labels),
             "complete": int(les["complete_remissions"]) if les["measured"] else None,
             "patient_mean": (_num(pt["mean_reduction_recomputed_pct"])
                              if pt["measured"] and pt["total"] != les["total"] else None),
             "patient_measured": int(pt["measured"]),
+            "patient_change": (f"the mean reduction was {_num(pt['mean_reduction_recomputed_pct'])}%"
+                               if pt["mean_reduction_recomputed_pct"] >= 0 else
+                               f"the lesions had grown by a mean of {_num(-pt['mean_reduction_recomputed_pct'])}%"),
             "patient_complete": int(pt["complete_remissions"]) if pt["measured"] else None,
             "printed_mean": _num(les["mean_reduction_printed_pct"]) if has_printed and les["measured"] else None,
         })

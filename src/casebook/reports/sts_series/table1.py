@@ -4,6 +4,7 @@ with the cells as transcribed."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -31,6 +32,7 @@ from casebook.reports.sts_series.cells import (
     week_column,
 )
 from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.phrases import is_abbreviation
 from casebook.reports.sts_series.terms import diagnosis_code, label
 from casebook.reports.sts_series.terms import transcribed as is_transcribed
 
@@ -47,6 +49,13 @@ def _complications_by_patient(tables) -> dict[str, str]:
     for pid, rows in comp.groupby("patient_id", sort=False):
         out[pid] = CELL_SEPARATOR.join(complication_cell(c, w, tables) for c, w in zip(rows["complication"], rows["week"], strict=False))
     return out
+
+
+def diagnosis_cell(tables, patient) -> str:
+    """The diagnosis in Table 1 built from data: its code (subtype where recorded) if an abbreviation, else its words."""
+    code = diagnosis_code(patient)
+    column = "diagnosis_subtype" if code != patient["diagnosis"] else "diagnosis"
+    return code if is_abbreviation(code) else label(tables, "patients", column, code)
 
 
 def default_view(tables) -> str:
@@ -108,7 +117,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
 
     rows = []
     for pid, p in pat.iterrows():
-        diagnosis = p["diagnosis_printed"] if view == "printed" else (p["diagnosis"] if view == "corrected" else diagnosis_code(p))
+        diagnosis = p["diagnosis_printed"] if view == "printed" else (p["diagnosis"] if view == "corrected" else diagnosis_cell(tables, p))
         shared = {
             COL_DIAGNOSIS: f"{diagnosis}/{int(p['age_years'])}",
             COL_SITE: None,
@@ -184,7 +193,9 @@ def compare_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
     """Every printed cell of the rebuilt Table 1 beside the transcribed one: row, column, rebuilt, transcribed, same.
     Primary data have nothing printed: the comparison is empty."""
     if not is_transcribed(tables):
-        return pd.DataFrame(columns=["row", "column", "rebuilt", "transcribed", "same"])
+        return pd.DataFrame({"row": pd.Series(dtype="int64"), "column": pd.Series(dtype=object),
+                             "rebuilt": pd.Series(dtype=object), "transcribed": pd.Series(dtype=object),
+                             "same": pd.Series(dtype=bool)})
     rebuilt = table1(tables, weeks, view="printed")[printed_columns(weeks)]
     transcribed = transcribed_table1(tables, weeks)
     rows = [
@@ -193,6 +204,21 @@ def compare_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
         for i in range(len(rebuilt)) for col in rebuilt.columns
     ]
     return pd.DataFrame(rows, columns=["row", "column", "rebuilt", "transcribed", "same"])
+
+
+@dataclass(frozen=True)
+class Table1Check:
+    message: str  # what the comparison found, in a line
+    differing: pd.DataFrame  # the cells that differ: row, column, rebuilt, transcribed
+
+
+def check_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> Table1Check:
+    """The rebuilt Table 1 against the transcription, summed up: how many printed cells match, and those that do not."""
+    comparison = compare_table1(tables, weeks)
+    differing = comparison[~comparison["same"].astype(bool)].drop(columns="same")
+    if not is_transcribed(tables):
+        return Table1Check("primary data: no printed table to compare with", differing)
+    return Table1Check(f"{int(comparison['same'].sum())} of {len(comparison)} printed cells match the transcription", differing)
 
 
 def printed_columns(weeks: Iterable[int] | None = None) -> list[str]:
@@ -214,7 +240,7 @@ def table1_footnote(tables: dict[str, pd.DataFrame], view: str = "corrected") ->
     for code in diagnoses_present(tables, view):
         column = "diagnosis" if code in set(patients(tables)["diagnosis"]) else "diagnosis_subtype"
         words = label(tables, "patients", column, code)
-        if words != code:
+        if words != code and is_abbreviation(code):
             parts.append(f"{code}: {words}")
     return "; ".join(parts) + "." if parts else ""
 
