@@ -67,6 +67,7 @@ from casebook.reports.sts_series.doses import (  # noqa: F401
 )
 from casebook.reports.sts_series.measures import (  # noqa: F401
     _weeks,
+    follow_up_weeks,
     lesion_labels,
     lesion_measurements,
     lesions,

@@ -20,6 +20,15 @@ def _weeks(weeks: Iterable[int] | None) -> tuple[int, ...]:
     return tuple(sorted(weeks))
 
 
+def follow_up_weeks(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> list[int]:
+    """The follow-up weeks to report: ``weeks`` if given, else every week after baseline that the measurements have
+    a row for (the data win: a series measured at weeks 3 and 9 is reported at weeks 3 and 9)."""
+    if weeks is not None:
+        return list(_weeks(weeks))
+    found = sorted({int(w) for w in tables["measurements"]["week"] if int(w) > 0})
+    return list(_weeks(found or None))
+
+
 def patients(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Patients in table row order (a primary dataset without table rows: in the file's order)."""
     pat = tables["patients"]
