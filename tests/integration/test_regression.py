@@ -109,9 +109,11 @@ def test_series_notebook_runs_on_a_synthetic_series(tmp_path: Path):
     prov = provenance.read(out / "provenance.json")
     assert prov, "the synthetic run recorded no artefacts"
     assert all("data/synthetic-sts-series/measurements.csv" in e["inputs"] for e in prov.values())
-    # The report's schema (its data dictionary) is read, as for any series; none of the published series' data is.
+    # The report's schema (its data dictionary and vocabulary) is read, as for any series; none of the published
+    # series' data is.
     read = [k for e in prov.values() for k in e["inputs"]]
-    assert not any(k.startswith("data/sts-series/") and not k.endswith("data-dictionary.csv") for k in read), (
+    schema = ("data-dictionary.csv", "vocabulary.csv")
+    assert not any(k.startswith("data/sts-series/") and not k.endswith(schema) for k in read), (
         "the synthetic run read the published series"
     )
     tables = {p.name: p.read_text() for p in (out / "tables").glob("*.csv")}

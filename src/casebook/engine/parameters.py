@@ -49,8 +49,10 @@ _TOML = {"list": "write a TOML list in the manifest, e.g. {name} = [4, 12]",
 
 
 def _type_message(name: str, expected: str, value, source: str) -> str:
-    message = f"parameter '{name}' must be {expected}, got {type(value).__name__} {value!r}"
-    how = (_TOML if source == "manifest" else _HOW).get(expected)
+    base, _, optional = expected.partition(" | ")
+    shown = f"{base} (or None)" if optional == "None" else expected
+    message = f"parameter '{name}' must be {shown}, got {type(value).__name__} {value!r}"
+    how = (_TOML if source == "manifest" else _HOW).get(base)
     return f"{message}; {how.format(name=name)}" if how and isinstance(value, str) else message
 
 
@@ -76,7 +78,7 @@ def check_parameters(namespace: dict, source: str = "papermill") -> dict:
     for name, annotation in declared.items():
         value = namespace[name]
         expected = _expected(_type_name(annotation))
-        bad_bool = isinstance(value, bool) and _type_name(annotation) in ("int", "float")
+        bad_bool = isinstance(value, bool) and _type_name(annotation).partition(" | ")[0] in ("int", "float")
         if expected is not None and (not isinstance(value, expected) or bad_bool):
             raise ParameterError(_type_message(name, _type_name(annotation), value, source))
         values[name] = value
