@@ -50,7 +50,8 @@ def _row(c: pd.Series, res: ClaimResult, causes: list[str]) -> dict:
         "grim": " | ".join((f"{r.name}: " if len(pairs) > 1 else "") + g[1]
                            for r, g in zip(res.readings, res.grims, strict=False) if g is not None),
         # 'no' when a printed value is impossible for its n under some reading; '' when nothing was checked
-        "grim_possible": "" if all(g is None for g in res.grims) else ("no" if any(g is not None and not g[0] for g in res.grims) else "yes"),
+        "grim_possible": "" if all(g is None for g in res.grims)
+        else ("no" if any(g is not None and not g[0] for g in res.grims) else "yes"),
     }
 
 

@@ -101,7 +101,8 @@ def treatment_field(data: Tables, treatment: str, field: str) -> list[Reading]:
 
 @recompute("outcome_text")
 def outcome_text(data: Tables, outcome: str) -> list[Reading]:
-    return _text(f"outcome {outcome}", row(data["outcomes"], "outcome_id", outcome)["result_printed"], f"outcomes.csv {outcome} result_printed")
+    r = row(data["outcomes"], "outcome_id", outcome)
+    return _text(f"outcome {outcome}", r["result_printed"], f"outcomes.csv {outcome} result_printed")
 
 
 @recompute("findings_recorded")

@@ -110,7 +110,8 @@ def lesions_reduced(data: Tables) -> list[Reading]:
     les, last = data["lesions"], _last_sizes(data)
     per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(_reduced(last, x) for x in g["lesion_id"])]
     detail = "; ".join(f"{lid} {F(r['baseline_mm'])}->{F(r['size_mm'])} mm (week {r['week']})" for lid, r in last.iterrows())
-    a = share("per lesion", [x for x in les["lesion_id"] if _reduced(last, x)], list(les["lesion_id"]), "lesions smaller at the last measurement")
+    a = share("per lesion", [x for x in les["lesion_id"] if _reduced(last, x)], list(les["lesion_id"]),
+              "lesions smaller at the last measurement")
     return [Reading(a.name, a.value, f"{a.arithmetic} [{detail}]", a.shown, key="per-lesion"),
             share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients",
                   key="per-patient")]
