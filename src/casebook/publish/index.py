@@ -22,7 +22,8 @@ from casebook.reports import registry
 OTHER_SUMMARIES = {
     "00-index.ipynb": "this index: every notebook, every artefact, and the CARE checklist of each report",
     "03-claims-audit.ipynb": (
-        "the claims audit: every number the two reports print, recomputed from the data, with a verdict"
+        "the claims audit: every statement of the two reports, recomputed under a reading declared first, with a "
+        "verdict, its reason and the root causes"
     ),
 }
 

@@ -28,7 +28,8 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
     demographics = sum(pd.notna(c[x]) and str(c[x]) != "" for x in ("age_at_presentation_months", "sex", "ancestry"))
     return {
         "patient information": [
-            Element("age, sex and ancestry", demographics, 3),
+            Element(f"age, sex and ancestry ({c['age_at_presentation_months']} months, {c['sex']}, {c['ancestry']})",
+                    demographics, 3),
             Element("presenting symptoms", int(len(pres) > 0)),
             Element("medical, family and psychosocial history", 0, 1, "not reported"),
         ],
