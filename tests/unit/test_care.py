@@ -3,7 +3,7 @@ import shutil
 import pandas as pd
 
 from casebook import paths
-from casebook.publish.care import CARE_ITEMS, care_checklist
+from casebook.publish.care import CARE_ITEMS, Element, care_checklist, grade
 
 
 def test_thirteen_items_for_each_report():
@@ -11,23 +11,45 @@ def test_thirteen_items_for_each_report():
         df = care_checklist(report)
         assert df["care_item"].tolist() == list(CARE_ITEMS) and len(df) == 13
         assert set(df["status"]) <= {"covered", "partly covered", "not covered"}
+        partly = df[df["status"] != "covered"]
+        assert (partly["missing"] != "").all(), partly  # every item short of covered says what is missing
+
+
+def test_grade_from_elements():
+    assert grade([Element("a", 2, 2), Element("b", 1)])[0] == "covered"
+    status, evidence, missing = grade([Element("route", 1, 4, "not reported for x"), Element("dose", 4, 4)])
+    assert status == "partly covered" and missing == "route (not reported for x)" and "route: 1 of 4" in evidence
+    assert grade([Element("a", 0, 3), Element("b", 0)])[0] == "not covered"
 
 
 def test_judgements_from_data_and_structure():
     jdm = care_checklist("jdm-case").set_index("care_item")
     assert jdm.loc["timeline", "status"] == "partly covered"  # only alendronate is dated
-    assert "1 of 7 treatments dated" in jdm.loc["timeline", "evidence"]
+    assert "start of each treatment: 1 of 7" in jdm.loc["timeline", "evidence"]
+    # a table row per drug is not coverage: route and dose are missing for most drugs
+    ti = jdm.loc["therapeutic intervention"]
+    assert ti["status"] == "partly covered" and "route (not reported for" in ti["missing"] and "methotrexate" in ti["missing"].lower()
+    assert "adverse events" in jdm.loc["follow-up and outcomes", "missing"]
     assert jdm.loc["informed consent", "status"] == "partly covered"
     assert jdm.loc["title", "status"] == "not covered"
     series = care_checklist("sts-series").set_index("care_item")
-    assert series.loc["timeline", "status"] == "covered"
+    assert series.loc["timeline", "status"] == "partly covered"
     assert series.loc["abstract", "status"] == "not covered"
+    # an outcome reported by the investigators is not the patient's perspective
+    assert series.loc["patient perspective", "status"] == "not covered"
+    # published photographs without a consent statement
+    assert series.loc["informed consent", "status"] == "not covered" and "photographs" in series.loc["informed consent", "missing"]
+    assert "patient-reported outcomes" in series.loc["follow-up and outcomes", "missing"]
 
 
 def test_timeline_judgement_follows_the_data(tmp_path):
     folder = tmp_path / "jdm-case"
     shutil.copytree(paths.DATA / "jdm-case", folder)
     t = pd.read_csv(folder / "treatments.csv", dtype=str, keep_default_na=False)
-    t["timing_months_from_onset"] = ""
+    t["timing"] = "not reported"
     t.to_csv(folder / "treatments.csv", index=False)
-    assert care_checklist("jdm-case", folder).set_index("care_item").loc["timeline", "status"] == "not covered"
+    row = care_checklist("jdm-case", folder).set_index("care_item").loc["timeline"]
+    assert "start of each treatment: 0 of 7" in row["evidence"]
+    t["timing"] = "month 1"
+    t.to_csv(folder / "treatments.csv", index=False)
+    assert "start of each treatment" not in care_checklist("jdm-case", folder).set_index("care_item").loc["timeline", "missing"]

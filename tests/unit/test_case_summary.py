@@ -84,7 +84,9 @@ def test_sections_cover_the_case(data):
         "Outcome",
     ]
     text = text_of(data)
-    assert "definite dermatomyositis" in text and "Muscle biopsy showing myositis is not documented" in text
+    assert "probable dermatomyositis" in text and "definite if the weakness of unstated symmetry" in text
+    assert "muscle weakness (proximal weakness is documented; its symmetry is not stated) is not stated" in text
+    assert "Muscle biopsy showing myositis is not documented" in text
     assert "occlusive dressing" in text and "Arabshahi" in text
     assert text.index("methotrexate") < text.index("alendronate") < text.index("Fifth treatment")
 

@@ -16,7 +16,8 @@ from casebook.publish.figures import PALETTE, figure
 STEM = "claims-audit-printed-vs-recomputed"
 CAPTION = ("Every printed number of a numeric claim against its recomputed value; filled points match under the "
            "claim's rule, hollow points do not")
-VERDICT_COLOURS = {"consistent": PALETTE[0], "inconsistent": PALETTE[5], "not derivable": "#999999"}
+VERDICT_COLOURS = {"consistent": PALETTE[0], "inconsistent": PALETTE[5], "ambiguous": PALETTE[1],
+                   "transcribed": "#999999"}
 _LABELS = {
     "sts-results-reduction-w4": "mean reduction, week 4",
     "sts-results-reduction-w12": "mean reduction, week 12",

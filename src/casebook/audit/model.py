@@ -23,10 +23,12 @@ from casebook.data.load import load_dataset
 from casebook.exceptions import CasebookError
 
 Tables = dict[str, pd.DataFrame]
-VERDICTS = ("consistent", "inconsistent", "not derivable")
+VERDICTS = ("consistent", "inconsistent", "ambiguous", "not derivable", "transcribed")
+CHECKS = ("consistent", "inconsistent", "ambiguous")  # the verdicts of a real check (transcriptions counted apart)
 OUTPUT_COLUMNS = (
-    "claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "note",
-    "unit", "kind", "rule", "function", "args", "readings", "matching_readings", "arithmetic", "grim",
+    "claim_id", "report", "location", "statement", "printed", "primary_reading", "primary_value", "alternatives",
+    "verdict", "reason", "root_cause", "reading_kind", "reading_reason", "sentence", "depends_on", "note",
+    "unit", "kind", "rule", "function", "args", "matching_readings", "primary_arithmetic", "arithmetic", "grim",
     "grim_possible",
 )
 
@@ -43,11 +45,14 @@ class Grim:
 
 @dataclass(frozen=True)
 class Reading:
+    """One reading of a claim. ``key`` names it for the declaration of primary readings (claim-readings.csv)."""
+
     name: str
     value: object  # Fraction, tuple of Fractions, a share (Fraction) or a text
     arithmetic: str
     shown: str | None = None  # how the value is shown; default fmt(value)
     grim: Grim | None = None
+    key: str = ""
 
     def display(self) -> str:
         return self.shown if self.shown is not None else fmt(self.value)

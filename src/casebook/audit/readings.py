@@ -15,27 +15,27 @@ def F(x) -> Fraction:
     return to_fraction(x)
 
 
-def share(name: str, hits: list[str], pool: list[str], what: str) -> Reading:
+def share(name: str, hits: list[str], pool: list[str], what: str, key: str = "") -> Reading:
     k, n = len(hits), len(pool)
     value = Fraction(k, n) if n else Fraction(0)
     listed = ", ".join(hits) if hits else "none"
-    return Reading(name, value, f"{k} of {n} {what} ({listed}) = {fmt(value, 3)}", shown=f"{k}/{n}")
+    return Reading(name, value, f"{k} of {n} {what} ({listed}) = {fmt(value, 3)}", shown=f"{k}/{n}", key=key)
 
 
-def percent(name: str, hits: list[str], pool: list[str], what: str) -> Reading:
+def percent(name: str, hits: list[str], pool: list[str], what: str, key: str = "") -> Reading:
     k, n = len(hits), len(pool)
     value = Fraction(100 * k, n)
     listed = ", ".join(hits) if hits else "none"
-    return Reading(name, value, f"{k}/{n} {what} ({listed}) = {fmt(value)}%", grim=Grim("percent", n))
+    return Reading(name, value, f"{k}/{n} {what} ({listed}) = {fmt(value)}%", grim=Grim("percent", n), key=key)
 
 
-def mean(name: str, labelled: list[tuple[str, Fraction]], grim_step: Fraction | None = None) -> Reading:
+def mean(name: str, labelled: list[tuple[str, Fraction]], grim_step: Fraction | None = None, key: str = "") -> Reading:
     n = len(labelled)
     total = sum((v for _, v in labelled), Fraction(0))
     value = total / n
     terms = "+".join(fmt(v) for _, v in labelled)
     arithmetic = f"({terms})/{n} = {fmt(total)}/{n} = {fmt(value)}"
-    return Reading(name, value, arithmetic, grim=Grim("mean", n, grim_step) if grim_step is not None else None)
+    return Reading(name, value, arithmetic, grim=Grim("mean", n, grim_step) if grim_step is not None else None, key=key)
 
 
 def transcribed(df: pd.DataFrame, file: str, key_column: str, key: str, column: str, label: str) -> list[Reading]:

@@ -1,4 +1,18 @@
-"""Verdicts: each claim recomputed under every reading and judged against the printed value."""
+"""Verdicts: each claim recomputed under every reading and judged under the one reading declared primary.
+
+The primary reading is declared in the data before any comparison: a claim names its kind of reading
+(``claims.reading_kind``) and ``data/claim-readings.csv`` names the primary reading of that kind, with its reason.
+A claim whose recompute function gives a single reading needs no kind. The other readings are computed and shown
+beside the primary one (a sensitivity analysis); they never make a claim consistent. The verdicts:
+
+``consistent``      the primary reading matches the printed value;
+``inconsistent``    no reading matches;
+``ambiguous``       only a non-primary reading matches (the reason names the siblings, claims of the same sentence,
+                    that reject that reading), or the claim rests on a value the audit flags (``depends_on``);
+``not derivable``   the data cannot decide;
+``transcribed``     the primary reading matches a value copied into the data from this very statement (rule
+                    ``transcribed`` or ``circular = yes``): consistent by construction, counted apart from checks.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +21,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from casebook.audit import compare
-from casebook.audit.model import OUTPUT_COLUMNS, AuditData, Grim, Reading, parse_args, readings_for
+from casebook.audit.model import AuditData, Grim, Reading, parse_args, readings_for
 from casebook.exceptions import CasebookError
+
+CLAIMS_FILE = "data/claims.csv"
 
 
 @dataclass
@@ -17,7 +33,35 @@ class ClaimResult:
     readings: list[Reading] = field(default_factory=list)
     matches: list[compare.Match] = field(default_factory=list)
     grims: list[tuple[bool, str] | None] = field(default_factory=list)
+    primary: int | None = None
+    reading_reason: str = ""
     reason: str = ""
+
+    @property
+    def primary_reading(self) -> Reading | None:
+        return None if self.primary is None else self.readings[self.primary]
+
+    def matching_alternatives(self) -> list[int]:
+        return [i for i, m in enumerate(self.matches) if m.matched and i != self.primary]
+
+
+def text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def where(claim: pd.Series, column: str) -> str:
+    """The place of a problem in the register: file, line (header = line 1), claim and column."""
+    line = f" line {claim.name + 2}" if isinstance(claim.name, int) else ""
+    return f"{CLAIMS_FILE}{line} (claim {claim['claim_id']}), column {column}"
+
+
+def declared(table: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
+    """``reading_kind -> (primary reading key, reason)`` from the table of ``data/claim-readings.csv``."""
+    if table is None:
+        from casebook.data.load import load_claim_readings
+
+        table = load_claim_readings()
+    return {r["reading_kind"]: (r["primary_reading"], r["reason"]) for _, r in table.iterrows()}
 
 
 def _grim(printed: str, g: Grim) -> tuple[bool, str]:
@@ -33,12 +77,34 @@ def _grim(printed: str, g: Grim) -> tuple[bool, str]:
     raise CasebookError(f"unknown GRIM kind {g.kind!r}")
 
 
-def check_claim(claim: pd.Series, data: AuditData) -> ClaimResult:
-    """Recompute one claim and give its verdict."""
+def _primary(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[str, str]]) -> tuple[int, str]:
+    kind = text(claim.get("reading_kind"))
+    keys = ", ".join(r.key or r.name for r in readings)
+    if not kind:
+        if len(readings) != 1:
+            raise CasebookError(f"{where(claim, 'reading_kind')}: function {claim['function']!r} gives {len(readings)} "
+                                f"readings ({keys}); name the kind of reading, whose primary reading data/claim-readings.csv declares")
+        return 0, "the only reading the recompute function gives"
+    if kind not in kinds:
+        raise CasebookError(f"{where(claim, 'reading_kind')}: {kind!r} is not declared in data/claim-readings.csv "
+                            f"(declared: {', '.join(sorted(kinds))})")
+    key, reason = kinds[kind]
+    hits = [i for i, r in enumerate(readings) if r.key == key]
+    if len(hits) != 1:
+        raise CasebookError(f"{where(claim, 'reading_kind')}: the primary reading {key!r} of kind {kind!r} is not one of the "
+                            f"readings of {claim['function']!r} ({keys})")
+    return hits[0], reason
+
+
+def check_claim(claim: pd.Series, data: AuditData, kinds: dict[str, tuple[str, str]] | None = None) -> ClaimResult:
+    """Recompute one claim under every reading and judge it under its primary reading, on its own (no siblings)."""
+    kinds = declared(None) if kinds is None else kinds
     rule = claim["rule"]
     if rule == "not_derivable":
         return ClaimResult("not derivable", reason="not derivable from the data")
     readings = readings_for(claim["function"], parse_args(claim.get("args")), data)
+    if not readings:
+        raise CasebookError(f"{where(claim, 'function')}: {claim['function']!r} gave no reading")
     matches, grims = [], []
     for r in readings:
         m = compare.compare(rule, claim["printed"], r.value)
@@ -49,58 +115,72 @@ def check_claim(claim: pd.Series, data: AuditData) -> ClaimResult:
         grims.append(g)
     if all(r.value is None for r in readings):
         return ClaimResult("not derivable", readings, matches, grims, reason="; ".join(r.arithmetic for r in readings))
-    verdict = "consistent" if any(m.matched for m in matches) else "inconsistent"
-    return ClaimResult(verdict, readings, matches, grims)
-
-
-def _verdict_note(claim: pd.Series, res: ClaimResult) -> str:
-    if res.verdict == "not derivable":
-        return "Not derivable: " + (claim["note"] if isinstance(claim["note"], str) and claim["note"] else res.reason)
-    hits = [r.name for r, m in zip(res.readings, res.matches, strict=False) if m.matched]
-    if claim["rule"] == "transcribed" and hits:
-        head = "Consistent by transcription: the data hold the printed value."
-    elif len(res.readings) == 1:
-        head = res.verdict.capitalize() + f": {res.matches[0].detail}."
-    elif hits:
-        head = f"Consistent under {len(hits)} of {len(res.readings)} readings: {'; '.join(hits)}."
+    primary, reading_reason = _primary(claim, readings, kinds)
+    res = ClaimResult("", readings, matches, grims, primary, reading_reason)
+    if matches[primary].matched:
+        res.verdict = "transcribed" if rule == "transcribed" or text(claim.get("circular")) == "yes" else "consistent"
     else:
-        head = f"Inconsistent under every one of {len(res.readings)} readings."
-    note = claim["note"] if isinstance(claim["note"], str) else ""
-    return head + (" " + note if note else "")
+        res.verdict = "ambiguous" if res.matching_alternatives() else "inconsistent"
+    return res
 
 
-def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
-    """Every claim of the register with its recomputed readings, verdict and arithmetic (columns: OUTPUT_COLUMNS)."""
-    rows = []
+def split_ids(value) -> list[str]:
+    return [x.strip() for x in text(value).split(";") if x.strip()]
+
+
+def _sibling_rejections(claim: pd.Series, res: ClaimResult, siblings: list[tuple[pd.Series, ClaimResult]]) -> list[str]:
+    out = []
+    for i in res.matching_alternatives():
+        key = res.readings[i].key
+        for sib, sres in siblings:
+            for r, m in zip(sres.readings, sres.matches, strict=False):
+                if key and r.key == key and not m.matched:
+                    out.append(f"its sibling {sib['claim_id']} rejects the reading '{r.name}' ({m.detail})")
+    return out
+
+
+def finish(claims: pd.DataFrame, first: dict[str, ClaimResult]) -> dict[str, ClaimResult]:
+    """The second pass: dependencies on flagged values and sibling claims; every verdict gets its reason."""
+    by_sentence: dict[str, list[str]] = {}
     for _, c in claims.iterrows():
-        res = check_claim(c, data)
-        best = next((r for r, m in zip(res.readings, res.matches, strict=False) if m.matched), res.readings[0] if res.readings else None)
-        rows.append({
-            "claim_id": c["claim_id"],
-            "report": c["report"],
-            "location": c["location"],
-            "statement": c["statement"],
-            "printed": c["printed"],
-            "recomputed": "" if best is None or best.value is None else best.display(),
-            "verdict": res.verdict,
-            "note": _verdict_note(c, res),
-            "unit": c["unit"] if isinstance(c["unit"], str) else "",
-            "kind": c["kind"],
-            "rule": c["rule"],
-            "function": c["function"] if isinstance(c["function"], str) else "",
-            "args": c["args"] if isinstance(c["args"], str) else "",
-            "readings": " | ".join(
-                f"{r.name}: {'-' if r.value is None else r.display()} ({'matches' if m.matched else 'no match'})"
-                for r, m in zip(res.readings, res.matches, strict=False)),
-            "matching_readings": "; ".join(r.name for r, m in zip(res.readings, res.matches, strict=False) if m.matched),
-            "arithmetic": " | ".join(
-                (f"{r.name}: " if len(res.readings) > 1 else "") + f"{r.arithmetic} -> {m.detail}"
-                for r, m in zip(res.readings, res.matches, strict=False)),
-            "grim": " | ".join(
-                (f"{r.name}: " if len(res.readings) > 1 else "") + g[1]
-                for r, g in zip(res.readings, res.grims, strict=False) if g is not None),
-            # 'no' when a printed value is impossible for its n under some reading; '' when nothing was checked
-            "grim_possible": "" if all(g is None for g in res.grims)
-            else ("no" if any(g is not None and not g[0] for g in res.grims) else "yes"),
-        })
-    return pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
+        if text(c.get("sentence")):
+            by_sentence.setdefault(text(c["sentence"]), []).append(c["claim_id"])
+    rows = {c["claim_id"]: c for _, c in claims.iterrows()}
+    for cid, c in rows.items():
+        res = first[cid]
+        note = text(c.get("note"))
+        if res.verdict == "not derivable":
+            res.reason = "Not derivable: " + (note or res.reason)
+            continue
+        p = res.primary_reading
+        head = f"Primary reading ({p.name}): {res.matches[res.primary].detail}."
+        parts = [head]
+        if res.verdict == "transcribed":
+            what = "were filled from this statement" if text(c.get("circular")) == "yes" else "hold the printed value"
+            parts = [f"Transcribed: the data {what} ({res.matches[res.primary].detail}); consistent by construction, not a check."]
+        elif res.verdict == "ambiguous":
+            alts = "; ".join(f"{res.readings[i].name} ({res.matches[i].detail})" for i in res.matching_alternatives())
+            parts.append(f"Matches only under a non-primary reading: {alts}.")
+            sibs = [(rows[s], first[s]) for s in by_sentence.get(text(c.get("sentence")), []) if s != cid]
+            rejected = _sibling_rejections(c, res, sibs)
+            if rejected:
+                parts.append("That reading is not the sentence's: " + "; ".join(rejected) + ".")
+        elif res.verdict == "inconsistent" and len(res.readings) > 1:
+            n = len(res.readings) - 1
+            parts.append(f"No alternative reading matches either ({n} alternative{'s' if n > 1 else ''} computed).")
+        for dep in split_ids(c.get("depends_on")):
+            if dep not in first:
+                raise CasebookError(f"{where(c, 'depends_on')}: unknown claim {dep!r}")
+            if first[dep].verdict in ("inconsistent", "ambiguous"):
+                parts.append(f"It rests on {dep}, which the audit flags ({first[dep].verdict}).")
+                if res.verdict in ("consistent", "transcribed"):
+                    res.verdict = "ambiguous"
+        res.reason = " ".join(parts)
+    return first
+
+
+def audit_results(claims: pd.DataFrame, data: AuditData, readings: pd.DataFrame | None = None) -> dict[str, ClaimResult]:
+    """Every claim's :class:`ClaimResult` after both passes, keyed by claim id."""
+    kinds = declared(readings)
+    first = {c["claim_id"]: check_claim(c, data, kinds) for _, c in claims.iterrows()}
+    return finish(claims, first)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from casebook.audit import compare
 from casebook.audit.compare import to_fraction
-from casebook.audit.model import OUTPUT_COLUMNS, VERDICTS, AuditData, parse_args, readings_for
+from casebook.audit.model import CHECKS, OUTPUT_COLUMNS, VERDICTS, AuditData, parse_args, readings_for
 
 
 def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
@@ -38,7 +38,8 @@ def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData)
     return pd.DataFrame(rows, columns=columns)
 
 
-TABLE_CAPTION = "Claims audit: every number printed in the two reports, recomputed from the data"
+TABLE_CAPTION = ("Claims audit: every statement of the two reports, with its primary reading, the alternatives, "
+                 "the verdict and its reason")
 
 
 def output_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -47,13 +48,22 @@ def output_table(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_counts(results: pd.DataFrame) -> pd.DataFrame:
-    """Claims per report and verdict (all three verdicts always shown), with totals."""
+    """Claims per report and verdict (every verdict always shown): the checks, the transcriptions apart, totals."""
     t = pd.crosstab(results["report"], pd.Categorical(results["verdict"], categories=VERDICTS), dropna=False)
     t.columns = list(VERDICTS)
-    t["total"] = t.sum(axis=1)
+    t["checks"] = t[list(CHECKS)].sum(axis=1)
+    t["total"] = t[list(VERDICTS)].sum(axis=1)
     t.loc["all"] = t.sum()
     t.index.name = "report"
-    return t.reset_index()
+    return t.reset_index()[["report", *CHECKS, "checks", "transcribed", "not derivable", "total"]]
+
+
+def reading_declarations(readings: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """The declared readings (data/claim-readings.csv) with the claims judged under each."""
+    used = results[results["reading_kind"] != ""].groupby("reading_kind")["claim_id"].apply(lambda s: "; ".join(s))
+    out = readings[["reading_kind", "primary_reading", "reason", "alternatives"]].copy()
+    out["claims"] = out["reading_kind"].map(used).fillna("")
+    return out
 
 
 def grim_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -69,30 +79,37 @@ def register_counts(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def register_view(results: pd.DataFrame) -> pd.DataFrame:
-    """The audit for reading: the columns a reviewer checks, with flags for rows to highlight."""
-    shown = results[["claim_id", "location", "printed", "recomputed", "verdict", "readings", "arithmetic", "grim", "note"]]
-    return shown.assign(_inconsistent=results["verdict"] == "inconsistent",
+    """The audit for reading: for every claim the primary reading, the alternatives, the verdict and its reason."""
+    shown = results[["claim_id", "location", "printed", "primary_reading", "primary_value", "alternatives", "verdict",
+                     "reason", "root_cause"]]
+    return shown.assign(_inconsistent=results["verdict"] == "inconsistent", _ambiguous=results["verdict"] == "ambiguous",
                         _not_derivable=results["verdict"] == "not derivable")
 
 
-def summary(results: pd.DataFrame) -> str:
-    """A short Markdown summary generated from the results."""
+def summary(results: pd.DataFrame, causes: pd.DataFrame | None = None) -> str:
+    """A short Markdown summary generated from the results: checks against transcriptions, problems against claims."""
+    from casebook.audit.results import problem_counts, root_causes
+
     n = len(results)
-    by = results.groupby("report")["verdict"].value_counts().unstack(fill_value=0)
-    lines = [f"The register holds **{n} claims**: "
-             + "; ".join(f"{rep} {int(by.loc[rep].sum())}" for rep in by.index) + "."]
-    for rep in by.index:
-        parts = [f"{int(by.loc[rep].get(v, 0))} {v}" for v in VERDICTS]
-        lines.append(f"- **{rep}**: " + ", ".join(parts) + ".")
-    bad = results[results["verdict"] == "inconsistent"]
-    if len(bad):
-        lines.append("")
-        lines.append(f"The {len(bad)} inconsistent claims:")
-        for _, r in bad.iterrows():
-            unit = "%" if r["unit"] == "%" else ""
-            lines.append(f"- `{r['claim_id']}` ({r['location']}): printed **{r['printed']}**, "
-                         f"recomputed {r['recomputed']}{unit} — {r['statement']}")
-    else:
-        lines.append("")
-        lines.append("No claim is inconsistent with the data.")
+    counts = results["verdict"].value_counts()
+    checks = int(sum(counts.get(v, 0) for v in CHECKS))
+    lines = [f"The register holds **{n} claims** ("
+             + "; ".join(f"{rep} {k}" for rep, k in results["report"].value_counts().sort_index().items()) + "): "
+             f"**{checks} checks** ({', '.join(f'{int(counts.get(v, 0))} {v}' for v in CHECKS)}), "
+             f"{int(counts.get('transcribed', 0))} transcribed (the data hold the printed value by construction; not "
+             f"checks) and {int(counts.get('not derivable', 0))} not derivable."]
+    for rep, sub in results.groupby("report", sort=True):
+        c = sub["verdict"].value_counts()
+        lines.append(f"- **{rep}**: " + ", ".join(f"{int(c.get(v, 0))} {v}" for v in VERDICTS) + ".")
+    p = problem_counts(results, causes)
+    lines += ["", f"**{p['inconsistent claims']} inconsistent claims** come from **{p['independent problems']} independent "
+              f"problems** ({p['root causes']} root causes that explain several claims or one, and {p['unexplained']} "
+              "claims no declared cause explains):"]
+    for _, g in root_causes(results, causes).iterrows():
+        if g["inconsistent_claims"]:
+            lines.append(f"- `{g['cause_id']}`: {g['explanation']} ({g['verdicts']})")
+    amb = results[results["verdict"] == "ambiguous"]
+    if len(amb):
+        lines += ["", f"The {len(amb)} ambiguous claims (consistent only under a reading that is not primary, or resting "
+                  "on a flagged value): " + ", ".join(f"`{x}`" for x in amb["claim_id"]) + "."]
     return "\n".join(lines) + "\n"

@@ -239,6 +239,16 @@ def validate_folder(dataset: str, data_dir: str | Path, kind: str | None = None)
     return tables.kind, {table: len(df) for table, df in tables.items()}
 
 
+def load_claim_readings(path: Path | None = None) -> pd.DataFrame:
+    """The declared readings of the claims audit (data/claim-readings.csv), validated."""
+    return load_table(path or paths.CLAIM_READINGS, "", "claim-readings")
+
+
+def load_root_causes(path: Path | None = None) -> pd.DataFrame:
+    """The root causes of the claims audit (data/root-causes.csv), validated."""
+    return load_table(path or paths.ROOT_CAUSES, "", "root-causes")
+
+
 def validate_all() -> dict[str, int]:
     """Validate every table under data/; return the row count of each, or raise with every problem."""
     counts, problems = {}, []
@@ -254,6 +264,8 @@ def validate_all() -> dict[str, int]:
     if paths.CLAIMS.exists():
         try:
             counts["claims"] = len(load_claims())
+            counts["claim-readings"] = len(load_claim_readings())
+            counts["root-causes"] = len(load_root_causes())
         except DataValidationError as exc:
             problems += exc.problems
     if problems:

@@ -1,11 +1,16 @@
-"""CARE case-report checklist: which of its 13 items each report covers.
+"""CARE case-report checklist: how completely each report covers its 13 items, graded, with what is missing.
 
-Items about the case (patient information to follow-up) are judged from the structured data; items about the
-report's text (title, abstract, discussion, consent, ...) from ``data/report-structure.csv``, a transcription of
-which of those elements each report has.
+Items about the case (patient information to follow-up) are graded from field-level completeness of the structured
+data: a report's ``care.items(tables)`` returns, per item, the :class:`Element` s CARE asks for (dates, route, dose,
+adverse events, patient-reported outcomes, ...), each with how many of the rows it concerns have it. An item is
+covered when every element is complete, not covered when none is present, partly covered otherwise; the missing
+elements are listed. Items about the report's text (title, abstract, discussion, patient perspective, consent) come
+from ``data/report-structure.csv``, which names what each lacks.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -21,12 +26,32 @@ CARE_ITEMS = (
 _STATUS = {"yes": "covered", "partial": "partly covered", "no": "not covered"}
 
 
+@dataclass(frozen=True)
+class Element:
+    """One element of a CARE item: present in ``have`` of the ``of`` rows it concerns; ``missing`` says what is not."""
+
+    name: str
+    have: int
+    of: int = 1
+    missing: str = ""
+
+
 def judge(ok: bool, partly: bool = False) -> str:
     return "covered" if ok else ("partly covered" if partly else "not covered")
 
 
+def grade(elements: list[Element]) -> tuple[str, str, str]:
+    """(status, evidence, missing) of an item from its elements."""
+    complete = [e for e in elements if e.have >= e.of]
+    status = judge(len(complete) == len(elements), any(e.have > 0 for e in elements))
+    evidence = "; ".join(f"{e.name}: {e.have} of {e.of}" if e.of > 1 else f"{e.name}: {'yes' if e.have else 'no'}"
+                         for e in elements)
+    missing = "; ".join(f"{e.name} ({e.missing})" if e.missing else e.name for e in elements if e.have < e.of)
+    return status, evidence, missing
+
+
 def care_checklist(report_id: str, data_dir: str | None = None) -> pd.DataFrame:
-    """The 13 CARE items for one report: item number, item, status, basis and evidence."""
+    """The 13 CARE items for one report: item number, item, status, basis, evidence and what is missing."""
     report = get(report_id)
     tables = load_dataset(report_id, data_dir)
     from_data = report.module("care").items(tables) if report.has_module("care") else {}
@@ -35,17 +60,19 @@ def care_checklist(report_id: str, data_dir: str | None = None) -> pd.DataFrame:
     rows = []
     for number, item in enumerate(CARE_ITEMS, start=1):
         if item in from_data:
-            status, evidence = from_data[item]
+            status, evidence, missing = grade(from_data[item])
             basis = "structured data"
         else:
-            status, evidence, basis = _from_structure(structure, item)
-        rows.append({"item": number, "care_item": item, "status": status, "basis": basis, "evidence": evidence})
+            status, evidence, basis, missing = _from_structure(structure, item)
+        rows.append({"item": number, "care_item": item, "status": status, "basis": basis, "evidence": evidence,
+                     "missing": missing})
     return pd.DataFrame(rows)
 
 
-def _from_structure(structure: pd.DataFrame, item: str) -> tuple[str, str, str]:
+def _from_structure(structure: pd.DataFrame, item: str) -> tuple[str, str, str, str]:
     """An item about the report's text, from data/report-structure.csv (not covered when the report has no row)."""
     if item not in structure.index:
-        return "not covered", "no entry in report-structure.csv", "report-structure.csv"
+        return "not covered", "no entry in report-structure.csv", "report-structure.csv", item
     s = structure.loc[item]
-    return _STATUS[s["present"]], s["evidence"], "report-structure.csv"
+    missing = s["missing"] if isinstance(s.get("missing"), str) else ""
+    return _STATUS[s["present"]], s["evidence"], "report-structure.csv", missing

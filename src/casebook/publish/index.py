@@ -22,7 +22,8 @@ from casebook.reports import registry
 OTHER_SUMMARIES = {
     "00-index.ipynb": "this index: every notebook, every artefact, and the CARE checklist of each report",
     "03-claims-audit.ipynb": (
-        "the claims audit: every number the two reports print, recomputed from the data, with a verdict"
+        "the claims audit: every statement of the two reports, recomputed under a reading declared first, with a "
+        "verdict, its reason and the root causes"
     ),
 }
 
@@ -166,7 +167,8 @@ def care_stem(report_id: str) -> str:
 def care_caption(report_id: str, df=None) -> str:
     from casebook.publish.care import CARE_ITEMS
 
-    caption = f"CARE checklist, {report_id}: which of the {len(CARE_ITEMS)} CARE case-report items the report covers"
+    caption = (f"CARE checklist, {report_id}: each of the {len(CARE_ITEMS)} CARE case-report items graded from "
+               "field-level completeness, with the elements missing")
     if df is not None:
         counts = df["status"].value_counts()
         caption += " (" + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("covered", "partly covered", "not covered")) + ")"

@@ -30,17 +30,17 @@ CRITERIA = (
     (5, "Typical skin rash (heliotrope rash, Gottron's papules or sign)"),
 )
 RASH_CRITERION = 5
-MET, NOT_MET, NOT_DOCUMENTED = "met", "not met", "not documented"
+MET, NOT_MET, NOT_DOCUMENTED, NOT_STATED = "met", "not met", "not documented", "not stated"
 
 
 @dataclass(frozen=True)
 class Criterion:
     number: int
     criterion: str
-    status: str  # met, not met, not documented
+    status: str  # met, not met, not documented, not stated (part of the criterion the report does not give)
     evidence: str
     rows: tuple[str, ...]  # data rows supporting the status
-    caveat: str = ""  # a part of the criterion the data do not document (weakens a 'met')
+    caveat: str = ""  # the part of the criterion the data do not document (why it is 'not stated')
     note: str = ""  # context that does not change the status
 
 
@@ -54,8 +54,10 @@ def _weakness(tables) -> Criterion:
     hit_text = " ".join(text[hits.index])
     if "asymmetr" in hit_text:
         return Criterion(n, name, NOT_MET, "; ".join(hits["finding"]), tuple(hits["finding_id"]), note="asymmetric")
-    caveat = "" if "symmetr" in hit_text else "symmetry of the weakness is not stated"
-    return Criterion(n, name, MET, "; ".join(hits["finding"]), tuple(hits["finding_id"]), caveat)
+    if "symmetr" in hit_text:
+        return Criterion(n, name, MET, "; ".join(hits["finding"]), tuple(hits["finding_id"]))
+    return Criterion(n, name, NOT_STATED, "; ".join(hits["finding"]), tuple(hits["finding_id"]),
+                     "proximal weakness is documented; its symmetry is not stated")
 
 
 def _enzymes(tables) -> Criterion:
@@ -113,14 +115,14 @@ def evaluate_criteria(tables: dict[str, pd.DataFrame]) -> list[Criterion]:
     return [rule(tables) for rule in (_weakness, _enzymes, _emg, _biopsy, _rash)]
 
 
-def criteria_category(criteria: list[Criterion], count_caveated: bool = True) -> str:
+def criteria_category(criteria: list[Criterion], count_caveated: bool = False) -> str:
     """Bohan and Peter category for dermatomyositis: rash plus >= 3 others definite, 2 probable, 1 possible.
 
-    With ``count_caveated=False`` a criterion met only with a caveat (proximal weakness whose symmetry is not
-    stated) is not counted: the strict reading.
+    Only criteria that are met count (the project never guesses). With ``count_caveated=True`` a criterion whose
+    status is 'not stated' (proximal weakness of unstated symmetry) counts as met: a sensitivity reading.
     """
     def counts(c: Criterion) -> bool:
-        return c.status == MET and (count_caveated or not c.caveat)
+        return c.status == MET or (count_caveated and c.status == NOT_STATED)
 
     by_number = {c.number: c for c in criteria}
     if RASH_CRITERION not in by_number or not counts(by_number[RASH_CRITERION]):
@@ -139,9 +141,9 @@ def criteria_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
          "Comment": "; ".join(x for x in (c.caveat, c.note) if x), DATA_ROW: "; ".join(c.rows)}
         for c in criteria
     ]
-    strict = criteria_category(criteria, count_caveated=False)
     category = criteria_category(criteria)
-    caveat = "" if strict == category else f"{strict} if weakness of unstated symmetry is not counted"
+    lenient = criteria_category(criteria, count_caveated=True)
+    caveat = "" if lenient == category else f"{lenient} if the weakness of unstated symmetry were symmetric"
     rows.append({"No.": pd.NA, "Criterion": "Resulting category (rash + 3 or more others: definite; + 2: probable; + 1: possible)",
                  "Status": category, "Evidence": "", "Comment": caveat, DATA_ROW: ""})
     out = pd.DataFrame(rows)

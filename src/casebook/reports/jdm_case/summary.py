@@ -117,16 +117,15 @@ def diagnosis(tables) -> Section:
 
     if met:
         sec.sentences.append([lit("of the Bohan and Peter criteria, the documented findings meet ")] + join([name(c) for c in met]))
-    if missing:
-        state = "not documented" if all(c.status == cs.NOT_DOCUMENTED for c in missing) else "not met or not documented"
-        verb = "is" if len(missing) == 1 else "are"
-        sec.sentences.append(join([name(c) for c in missing]) + [lit(f" {verb} {state}")])
+    for state in dict.fromkeys(c.status for c in missing):  # one sentence per status: not stated, not documented, ...
+        group = [c for c in missing if c.status == state]
+        sec.sentences.append(join([name(c) for c in group]) + [lit(f" {'is' if len(group) == 1 else 'are'} {state}")])
     category = cs.criteria_category(crit)
-    strict = cs.criteria_category(crit, count_caveated=False)
+    lenient = cs.criteria_category(crit, count_caveated=True)
     s = [lit(f"by these criteria the case is {category} dermatomyositis" if category in ("definite", "probable", "possible")
              else f"by these criteria the category is: {category}")]
-    if strict != category:
-        s.append(lit(f" ({strict} if weakness of unstated symmetry is not counted)"))
+    if lenient != category:
+        s.append(lit(f" ({lenient} if the weakness of unstated symmetry were symmetric)"))
     sec.sentences.append(s)
     return sec
 

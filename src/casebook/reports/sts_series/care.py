@@ -1,26 +1,60 @@
-"""CARE items judged from report 2's structured data (see casebook.publish.care)."""
+"""CARE items graded from report 2's structured data, field by field (see casebook.publish.care)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from casebook.publish.care import judge
+from casebook.publish.care import Element
 
 
-def items(t: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
-    p, m = t["patients"], t["measurements"]
+def _count(df: pd.DataFrame, columns: list[str]) -> int:
+    return int(df[columns].notna().all(axis=1).sum())
+
+
+def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
+    p, les, m, reg, comp, study = t["patients"], t["lesions"], t["measurements"], t["regimens"], t["complications"], t["study"]
+    n, nl = len(p), len(les)
     weeks = sorted(set(m["week"]))
-    has_tests = (p["anti_centromere"] != "not reported").any()
+    ssc = p[p["diagnosis"] == "SSc"]
+    events = comp[comp["complication"] != "none"]
+    died = int((p["vital_status"] == "died").sum())
+    multi = les.groupby("patient_id").size()
+    base = m[m["week"] == 0]
     return {
-        "patient information": (judge(p[["age_years", "sex", "diagnosis"]].notna().all().all()),
-                                f"patients.csv: age, sex and diagnosis of {len(p)} patients"),
-        "clinical findings": (judge(len(t["lesions"]) > 0), f"lesions.csv: {len(t['lesions'])} lesions with site; baseline sizes"),
-        "timeline": (judge(len(weeks) >= 2), f"measurements.csv: weeks {', '.join(str(w) for w in weeks)}; study.csv: recruitment period"),
-        "diagnostic assessment": (judge(False, has_tests),
-                                  "patients.csv: diagnosis and anti-centromere status only; no diagnostic work-up of the lesions"),
-        "therapeutic intervention": (judge(len(t["regimens"]) == len(p)),
-                                     f"regimens.csv: sessions, interval, doses and concentration for {len(t['regimens'])} patients"),
-        "follow-up and outcomes": (judge(len(weeks) >= 2 and len(t["complications"]) > 0),
-                                   f"measurements.csv: sizes at weeks {', '.join(str(w) for w in weeks if w)}; "
-                                   "complications.csv: adverse events"),
+        "patient information": [
+            Element("age, sex and diagnosis", _count(p, ["age_years", "sex", "diagnosis"]), n),
+            Element("comorbidities and history", 0, n, "not reported"),
+        ],
+        "clinical findings": [
+            Element("site of each lesion", int(les["site"].notna().sum()), nl),
+            Element("baseline size of each lesion", int(base["size_mm"].notna().sum()), nl),
+            Element("ulceration of each lesion", 0, nl, "not recorded per lesion"),
+            Element("pain per patient", 0, n, "only the series' maximum VAS is printed"),
+        ],
+        "timeline": [
+            Element("follow-up weeks", int(len(weeks) >= 2)),
+            Element("recruitment period", int({"period_start", "period_end"} <= set(study["key"]))),
+            Element("start date of each patient's treatment", 0, n, "not reported"),
+            Element("week of each complication", int(events["week"].notna().sum()), len(events),
+                    "no week for transient pain"),
+            Element("time of death", 0, died, "'shortly after the third treatment' only"),
+        ],
+        "diagnostic assessment": [
+            Element("diagnosis", int(p["diagnosis"].notna().sum()), n),
+            Element("antibody status of the SSc patients", int((ssc["anti_centromere"] != "not reported").sum()), len(ssc)),
+            Element("work-up of the lesions (imaging, histology)", 0, 1, "not reported"),
+        ],
+        "therapeutic intervention": [
+            Element("regimen and number of treatments", _count(reg, ["sessions"]), len(reg)),
+            Element("dose (mean and range per treatment)", _count(reg, ["dose_mean_mg", "dose_min_mg", "dose_max_mg"]), len(reg)),
+            Element("concentration", int(reg["concentration_mg_per_ml"].notna().sum()), len(reg)),
+            Element("dose of each injection", 0, len(reg), "only a mean and range per patient"),
+            Element("dose per lesion or per visit, for patients with several lesions", 0, int((multi > 1).sum()), "not stated"),
+        ],
+        "follow-up and outcomes": [
+            Element("size at each follow-up week (or the loss stated)", int(m.loc[m["week"] > 0, "status"].notna().sum()),
+                    int((m["week"] > 0).sum())),
+            Element("adverse events per patient", int(comp["patient_id"].nunique()), n),
+            Element("patient-reported outcomes (pain, disability)", 0, n, "reported by the authors for the group only"),
+        ],
     }

@@ -61,8 +61,9 @@ def patient_count(data: Tables, diagnosis: str = "", sex: str = "") -> list[Read
 def lesion_count(data: Tables) -> list[Reading]:
     les, pat = data["lesions"], _patients(data)
     return [
-        Reading("lesions with a size in Table 1", Fraction(len(les)), f"{', '.join(les['lesion_id'])} = {len(les)}"),
-        Reading("rows of Table 1 (one per patient)", Fraction(len(pat)), f"{', '.join(pat['patient_id'])} = {len(pat)}"),
+        Reading("lesions with a size in Table 1", Fraction(len(les)), f"{', '.join(les['lesion_id'])} = {len(les)}", key="lesions"),
+        Reading("rows of Table 1 (one per patient)", Fraction(len(pat)), f"{', '.join(pat['patient_id'])} = {len(pat)}",
+                key="table-rows"),
     ]
 
 
@@ -80,9 +81,9 @@ def injection_count(data: Tables) -> list[Reading]:
     b = sum(w for _, w in per_visit)
     return [
         Reading("per lesion (a single injection = 1, weekly = 1 per week per lesion)", Fraction(a),
-                "+".join(f"{w}" for _, w in per_lesion) + f" ({', '.join(lid for lid, _ in per_lesion)}) = {a}"),
+                "+".join(f"{w}" for _, w in per_lesion) + f" ({', '.join(lid for lid, _ in per_lesion)}) = {a}", key="per-lesion"),
         Reading("per treatment visit (1 per patient per week)", Fraction(b),
-                "+".join(f"{w}" for _, w in per_visit) + f" ({', '.join(p for p, _ in per_visit)}) = {b}"),
+                "+".join(f"{w}" for _, w in per_visit) + f" ({', '.join(p for p, _ in per_visit)}) = {b}", key="per-visit"),
     ]
 
 
@@ -99,7 +100,7 @@ def dose_range(data: Tables) -> list[Reading]:
     lo, hi = min(F(v) for v in reg["dose_min_mg"]), max(F(v) for v in reg["dose_max_mg"])
     return [Reading("smallest and largest dose of any treatment", (lo, hi),
                     f"min({', '.join(fmt(F(v)) for v in reg['dose_min_mg'])}) = {fmt(lo)}; "
-                    f"max({', '.join(fmt(F(v)) for v in reg['dose_max_mg'])}) = {fmt(hi)}")]
+                    f"max({', '.join(fmt(F(v)) for v in reg['dose_max_mg'])}) = {fmt(hi)}", key="all")]
 
 
 @recompute("concentration")
@@ -150,7 +151,7 @@ def age_range(data: Tables) -> list[Reading]:
     p = _patients(data)
     ages = [int(a) for a in p["age_years"]]
     return [Reading("all patients in Table 1", (Fraction(min(ages)), Fraction(max(ages))),
-                    f"min({', '.join(map(str, ages))}) = {min(ages)}; max = {max(ages)}")]
+                    f"min({', '.join(map(str, ages))}) = {min(ages)}; max = {max(ages)}", key="all")]
 
 
 @recompute("patient_age")
@@ -185,8 +186,9 @@ def _lesion_share(data: Tables, ok) -> list[Reading]:
     hits = [r["lesion_id"] for _, r in les.iterrows() if ok(r)]
     per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for _, r in g.iterrows())]
     return [
-        share("per lesion", hits, list(les["lesion_id"]), "lesions"),
-        share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients"),
+        share("per lesion", hits, list(les["lesion_id"]), "lesions", key="per-lesion"),
+        share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients",
+              key="per-patient"),
     ]
 
 
@@ -200,22 +202,36 @@ def lesions_extensor_or_fingertip(data: Tables) -> list[Reading]:
     return _lesion_share(data, lambda r: r["region"] in _EXTREMITIES and r["site_class"] in ("extensor", "fingertip"))
 
 
-@recompute("single_injection_rule")
-def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]:
-    limit = F(max_size_mm)
+def _baseline_with_regimen(data: Tables) -> pd.DataFrame:
     m = _measurements(data)
     base = m[m["week"] == 0].merge(data["lesions"][["lesion_id", "site_class"]], on="lesion_id")
-    reg = data["regimens"].set_index("patient_id").apply(regimen_name, axis=1)
-    base["regimen"] = base["patient_id"].map(reg)
-    small_tips = base[(base["site_class"] == "fingertip") & (base["size_mm"] < float(limit))]
-    singles = base[base["regimen"] == "single"]
+    base["regimen"] = base["patient_id"].map(data["regimens"].set_index("patient_id").apply(regimen_name, axis=1))
+    return base
+
+
+def _detail(base: pd.DataFrame) -> str:
+    return "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for _, r in base.iterrows())
+
+
+@recompute("single_injection_rule")
+def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]:
+    """The rule as stated: every fingertip lesion under the size limit had a single injection."""
+    limit, base = F(max_size_mm), _baseline_with_regimen(data)
+    tips = base[(base["site_class"] == "fingertip") & (base["size_mm"] < float(limit))]
     a = share(f"fingertip lesions < {fmt(limit)} mm that had a single injection",
-               list(small_tips.loc[small_tips["regimen"] == "single", "lesion_id"]), list(small_tips["lesion_id"]), "such lesions")
-    b = share(f"single injections that went to fingertip lesions < {fmt(limit)} mm (the converse)",
-               list(singles.loc[(singles["site_class"] == "fingertip") & (singles["size_mm"] < float(limit)), "lesion_id"]),
-               list(singles["lesion_id"]), "single-injection lesions")
-    detail = "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for _, r in base.iterrows())
-    return [Reading(a.name, a.value, a.arithmetic + f" [{detail}]", a.shown), b]
+              list(tips.loc[tips["regimen"] == "single", "lesion_id"]), list(tips["lesion_id"]), "such lesions")
+    return [Reading(a.name, a.value, a.arithmetic + f" [{_detail(base)}]", a.shown)]
+
+
+@recompute("single_injection_recipients")
+def single_injection_recipients(data: Tables, max_size_mm: str = "5") -> list[Reading]:
+    """The converse: every single injection went to a fingertip lesion under the size limit."""
+    limit, base = F(max_size_mm), _baseline_with_regimen(data)
+    singles = base[base["regimen"] == "single"]
+    ok = singles[(singles["site_class"] == "fingertip") & (singles["size_mm"] < float(limit))]
+    b = share(f"single injections that went to fingertip lesions < {fmt(limit)} mm", list(ok["lesion_id"]),
+              list(singles["lesion_id"]), "single-injection lesions")
+    return [Reading(b.name, b.value, b.arithmetic + f" [{_detail(base)}]", b.shown)]
 
 
 @recompute("weekly_regimen_weeks")
@@ -227,9 +243,9 @@ def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:
     done = weekly[weekly["patient_id"].isin(alive)]
     return [
         share(f"weekly regimens lasting {w} weeks", list(weekly.loc[weekly["sessions"] == w, "patient_id"]),
-              list(weekly["patient_id"]), "weekly regimens"),
+              list(weekly["patient_id"]), "weekly regimens", key="as-stated"),
         share(f"weekly regimens lasting {w} weeks, patients who did not die during treatment",
-               list(done.loc[done["sessions"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens"),
+              list(done.loc[done["sessions"] == w, "patient_id"]), list(done["patient_id"]), "weekly regimens", key="excluding-died"),
     ]
 
 
@@ -243,16 +259,15 @@ def regimen_weeks(data: Tables, patient: str) -> list[Reading]:
 def regimen_dose(data: Tables, patient: str) -> list[Reading]:
     r = row(data["regimens"], "patient_id", patient)
     mean, lo, hi = F(r["dose_mean_mg"]), F(r["dose_min_mg"]), F(r["dose_max_mg"])
-    single = int(r["sessions"]) == 1
-    value = mean if single else (mean, lo, hi)
-    shown = fmt(mean) if single else f"{fmt(mean)} ({fmt(lo)}-{fmt(hi)})"
+    value = mean if int(r["sessions"]) == 1 else (mean, lo, hi)
+    shown = fmt(mean) if int(r["sessions"]) == 1 else f"{fmt(mean)} ({fmt(lo)}-{fmt(hi)})"
     weeks = int(r["sessions"])
     n_lesions = int((data["lesions"]["patient_id"] == patient).sum())
     base = f"regimens.csv {patient}: mean {fmt(mean)}, min {fmt(lo)}, max {fmt(hi)} mg; {weeks} treatment(s)"
-    out = [Reading(f"one dose per treatment (n={weeks})", value, base, shown, Grim("mean_range", weeks))]
-    if n_lesions > 1 and not single:
+    out = [Reading(f"one dose per treatment (n={weeks})", value, base, shown, Grim("mean_range", weeks), key="per-treatment")]
+    if n_lesions > 1 and int(r["sessions"]) != 1:
         out.append(Reading(f"one dose per lesion per treatment (n={weeks * n_lesions})", value,
-                           base + f" × {n_lesions} lesions", shown, Grim("mean_range", weeks * n_lesions)))
+                           base + f" × {n_lesions} lesions", shown, Grim("mean_range", weeks * n_lesions), key="per-lesion"))
     return out
 
 

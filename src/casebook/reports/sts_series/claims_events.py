@@ -39,9 +39,9 @@ def complication_share(data: Tables, complication: str) -> list[Reading]:
     followed = [pid for pid in everyone if pid in set(_measured(data, 12)["patient_id"])]
     weekly = list(reg.loc[reg.apply(regimen_name, axis=1) == "weekly", "patient_id"])
     return [
-        share("all patients", [x for x in everyone if x in hits], everyone, "patients"),
-        share("patients followed to week 12", [x for x in followed if x in hits], followed, "patients"),
-        share("patients with repeated injections", [x for x in weekly if x in hits], weekly, "patients"),
+        share("all patients", [x for x in everyone if x in hits], everyone, "patients", key="all-patients"),
+        share("patients followed to week 12", [x for x in followed if x in hits], followed, "patients", key="patients-followed"),
+        share("patients with repeated injections", [x for x in weekly if x in hits], weekly, "patients", key="patients-weekly"),
     ]
 
 
@@ -94,3 +94,75 @@ def figure_patient_weeks(data: Tables, site: str) -> list[Reading]:
     value = Fraction(int(reg["sessions"])) if weekly else None
     schedule = f"{r['patient_id']}: {regimen_name(reg)} for {reg['sessions']} week(s)"
     return [Reading(f"weekly treatments of {r['patient_id']}", value, schedule)]
+
+
+def _last_sizes(data: Tables) -> pd.DataFrame:
+    """Each lesion's baseline and its last measured follow-up size."""
+    m = _measurements(data)
+    fu = m[(m["week"] > 0) & (m["status"] == "measured")].sort_values(["lesion_id", "week"])
+    return fu.groupby("lesion_id", sort=True).tail(1).set_index("lesion_id")
+
+
+def _reduced(last: pd.DataFrame, lesion: str) -> bool:
+    return lesion in last.index and F(last.loc[lesion, "size_mm"]) < F(last.loc[lesion, "baseline_mm"])
+
+
+@recompute("lesions_reduced")
+def lesions_reduced(data: Tables) -> list[Reading]:
+    """Partial or total remission: a lesion smaller at its last measurement than at baseline."""
+    les, last = data["lesions"], _last_sizes(data)
+    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(_reduced(last, x) for x in g["lesion_id"])]
+    detail = "; ".join(f"{lid} {F(r['baseline_mm'])}->{F(r['size_mm'])} mm (week {r['week']})" for lid, r in last.iterrows())
+    a = share("per lesion", [x for x in les["lesion_id"] if _reduced(last, x)], list(les["lesion_id"]),
+              "lesions smaller at the last measurement")
+    return [Reading(a.name, a.value, f"{a.arithmetic} [{detail}]", a.shown, key="per-lesion"),
+            share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients",
+                  key="per-patient")]
+
+
+@recompute("patients_responding")
+def patients_responding(data: Tables) -> list[Reading]:
+    """Patients in partial or total remission: every lesion smaller at its last measurement than at baseline."""
+    les, last = data["lesions"], _last_sizes(data)
+    ok = [pid for pid, g in les.groupby("patient_id", sort=True) if all(_reduced(last, x) for x in g["lesion_id"])]
+    everyone = list(_patients(data)["patient_id"])
+    followed = sorted(set(_measured(data, 12)["patient_id"]))
+    return [share("all patients", [p for p in everyone if p in ok], everyone, "patients in partial or total remission", key="all-patients"),
+            share("patients followed to week 12", [p for p in followed if p in ok], followed,
+                  "patients in partial or total remission", key="patients-followed")]
+
+
+@recompute("measured_before_death")
+def measured_before_death(data: Tables, diagnosis: str) -> list[Reading]:
+    """The follow-up measurements of the patient who died, against the week of her last weekly treatment."""
+    p = _patients(data)
+    who = p[(p["diagnosis"] == diagnosis) & (p["vital_status"] == "died")]
+    if len(who) != 1:
+        return [Reading(f"the {diagnosis} patient who died", None, f"{len(who)} such patients in the data")]
+    pid = who.iloc[0]["patient_id"]
+    weeks = int(row(data["regimens"], "patient_id", pid)["sessions"])
+    m = _measurements(data)
+    m = m[(m["patient_id"] == pid) & (m["week"] > 0) & (m["status"] == "measured")]
+    out = []
+    for key, first, label in (("first-week-0", 0, "first injection in week 0"), ("first-week-1", 1, "first injection in week 1")):
+        death = first + weeks - 1
+        before = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows() if r["week"] <= death]
+        every = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows()]
+        s = share(f"{label}: measurements no later than the week of the last treatment", before, every, "measurements")
+        arithmetic = (f"{pid}: {weeks} weekly treatments in weeks {first}-{death}, died shortly after the last (week {death}); "
+                      f"{s.arithmetic}")
+        out.append(Reading(s.name, s.value, arithmetic, s.shown, key=key))
+    return out
+
+
+@recompute("patient_complication")
+def patient_complication(data: Tables, patient: str) -> list[Reading]:
+    r = row(data["complications"], "patient_id", patient)
+    return [Reading(f"complications of {patient} (transcribed)", r["complication_printed"],
+                    f"complications.csv {patient} complication_printed = '{r['complication_printed']}'")]
+
+
+@recompute("lesion_site")
+def lesion_site(data: Tables, lesion: str) -> list[Reading]:
+    r = row(data["lesions"], "lesion_id", lesion)
+    return [Reading(f"site of {lesion} (transcribed)", r["site"], f"lesions.csv {lesion} site = '{r['site']}'")]

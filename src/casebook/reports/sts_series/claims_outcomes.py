@@ -49,13 +49,13 @@ def _per_patient(m: pd.DataFrame, pct) -> list[tuple[str, Fraction]]:
     return out
 
 
-def _pooled(name: str, m: pd.DataFrame) -> Reading:
+def _pooled(name: str, m: pd.DataFrame, key: str = "pooled-sizes") -> Reading:
     b = sum((F(v) for v in m["baseline_mm"]), Fraction(0))
     s = sum((F(v) for v in m["size_mm"]), Fraction(0))
     value = (b - s) / b * 100
     return Reading(name, value, f"total size ({'+'.join(fmt(F(v)) for v in m['baseline_mm'])} = {fmt(b)} mm) "
                                 f"-> ({'+'.join(fmt(F(v)) for v in m['size_mm'])} = {fmt(s)} mm): "
-                                f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")
+                                f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%", key=key)
 
 
 def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
@@ -66,18 +66,20 @@ def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
     return "+".join(parts)
 
 
-def _reduction_readings(m: pd.DataFrame, label: str) -> list[Reading]:
+def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[Reading]:
     out = []
     printed, sizes = _lesion_pcts(m)
-    out.append(mean(f"per lesion{label}, printed %", printed, Fraction(1)))
-    out.append(mean(f"per lesion{label}, % from sizes", sizes))
+    out.append(mean(f"per lesion{label}, printed %", printed, Fraction(1), key=f"lesion-printed{suffix}"))
+    out.append(mean(f"per lesion{label}, % from sizes", sizes, key=f"lesion-sizes{suffix}"))
     if m["patient_id"].duplicated().any():
-        for kind, pct in (("printed %", lambda r: F(r["reduction_printed_pct"])), ("% from sizes", _pct_from_sizes)):
+        for kind, source, pct in (("printed %", "printed", lambda r: F(r["reduction_printed_pct"])),
+                                  ("% from sizes", "sizes", _pct_from_sizes)):
             values = _per_patient(m, pct)
             total = sum((v for _, v in values), Fraction(0))
             arithmetic = f"({_pct_of_mean_per_patient(m, pct)})/{len(values)} = {fmt(total / len(values))}"
-            out.append(Reading(f"per patient{label}, {kind} (a patient's lesions averaged)", total / len(values), arithmetic))
-    out.append(_pooled(f"total size of the lesions{label}", m))
+            out.append(Reading(f"per patient{label}, {kind} (a patient's lesions averaged)", total / len(values), arithmetic,
+                               key=f"patient-{source}{suffix}"))
+    out.append(_pooled(f"total size of the lesions{label}", m, f"pooled-sizes{suffix}"))
     return out
 
 
@@ -89,7 +91,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
     followed = set(_followed_lesions(data, 12))
     sub = m[m["lesion_id"].isin(followed)]
     if len(sub) != len(m):
-        out += _reduction_readings(sub, ", only lesions followed to week 12")
+        out += _reduction_readings(sub, ", only lesions followed to week 12", "-followed12")
     return out
 
 
@@ -99,9 +101,9 @@ def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
     rest = m[m["size_mm"] > 0]
     printed, sizes = _lesion_pcts(rest)
     return [
-        mean("lesions not in complete remission, printed %", printed, Fraction(1)),
-        mean("lesions not in complete remission, % from sizes", sizes),
-        _pooled("lesions not in complete remission, total size", rest),
+        mean("lesions not in complete remission, printed %", printed, Fraction(1), key="lesion-printed"),
+        mean("lesions not in complete remission, % from sizes", sizes, key="lesion-sizes"),
+        _pooled("lesions not in complete remission, total size", rest),  # key: pooled-sizes
     ]
 
 
@@ -121,16 +123,16 @@ def _remission(data: Tables, week: int):
 def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") -> list[Reading]:
     fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
     out = [
-        percent("patients followed to week 12", cp, fp, "patients in complete remission"),
-        percent("all patients in Table 1", cp, patients, "patients in complete remission"),
-        percent("lesions followed to week 12", cl, fl, "lesions in complete remission"),
-        percent("all lesions in Table 1", cl, lesions, "lesions in complete remission"),
+        percent("patients followed to week 12", cp, fp, "patients in complete remission", "patients-followed"),
+        percent("all patients in Table 1", cp, patients, "patients in complete remission", "patients-all"),
+        percent("lesions followed to week 12", cl, fl, "lesions in complete remission", "lesions-followed"),
+        percent("all lesions in Table 1", cl, lesions, "lesions in complete remission", "lesions-all"),
     ]
     if stated_lesions:
         n = int(stated_lesions)
         v = Fraction(100 * len(cl), n)
         arithmetic = f"{len(cl)}/{n} lesions in complete remission ({', '.join(cl)}) = {fmt(v)}%"
-        out.append(Reading(f"the {n} lesions stated in Results", v, arithmetic, grim=Grim("percent", n)))
+        out.append(Reading(f"the {n} lesions stated in Results", v, arithmetic, grim=Grim("percent", n), key="lesions-stated"))
     return out
 
 
@@ -138,10 +140,12 @@ def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") ->
 def remaining_pct(data: Tables, week: str) -> list[Reading]:
     fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
     return [
-        percent("patients followed to week 12", [p for p in fp if p not in cp], fp, "patients not in complete remission"),
+        percent("patients followed to week 12", [p for p in fp if p not in cp], fp, "patients not in complete remission",
+                "patients-followed"),
         percent("all patients in Table 1 (lost counted as not in remission)", [p for p in patients if p not in cp],
-                patients, "patients not in complete remission"),
-        percent("lesions followed to week 12", [x for x in fl if x not in cl], fl, "lesions not in complete remission"),
+                patients, "patients not in complete remission", "patients-all"),
+        percent("lesions followed to week 12", [x for x in fl if x not in cl], fl, "lesions not in complete remission",
+                "lesions-followed"),
         percent("all lesions in Table 1 (lost counted as not in remission)", [x for x in lesions if x not in cl],
-                lesions, "lesions not in complete remission"),
+                lesions, "lesions not in complete remission", "lesions-all"),
     ]
