@@ -32,8 +32,10 @@ def pipe_table(df, columns: Sequence[str] | None = None) -> str:
             raise CasebookError(f"table has no column {', '.join(map(repr, missing))}; it has {', '.join(df.columns)}")
         df = df[list(columns)]
     header = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = ["| " + " | ".join(_cell(x) for x in row) + " |" for row in df.itertuples(index=False)]
+    # pandoc takes relative column widths from the rule's dashes: wide for long text, narrow for short numbers
+    widths = [max([len(w) for w in _cell(c).split()] + [len(_cell(x)) for x in df[c]] + [3]) for c in df.columns]
+    rule = "|" + "|".join("-" * min(36, w) for w in widths) + "|"
     return "\n".join([header, rule, *rows])
 
 
@@ -47,7 +49,19 @@ def figure(key: str, stem: str, caption: str, figures_dir: str = "figures") -> B
     if not svg.is_file():
         raise CasebookError(f"{paths.relative(svg)} does not exist: the notebook that writes it must run first")
     record_input(svg)
-    return Block("figure", key, caption.rstrip("."), paths.relative(svg))
+    return Block("figure", key, caption.rstrip("."), paths.relative(svg), width=_width(svg))
+
+
+TEXT_WIDTH_PT = 166 / 25.4 * 72  # the PDF's text width (A4 less 2 x 22 mm margins)
+
+
+def _width(svg) -> str:
+    """The figure's printed width as a share of the text width: a column figure stays column-sized."""
+    import re
+
+    m = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"', svg.read_bytes()[:2000])
+    share = 100 if m is None else min(100, round(100 * float(m.group(1)) / TEXT_WIDTH_PT))
+    return f"{share}%"
 
 
 def data_files(report_id: str) -> Block:

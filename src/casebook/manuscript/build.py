@@ -54,6 +54,12 @@ class Manuscripts:
         files = "\n".join(f"- [`{paths.relative(f)}`](../{paths.relative(f)})" for f in self.files)
         return f"**{self.report_id}**: {self.message}\n\n{files}\n"
 
+    def values_frame(self):
+        """The registry as a table: every name an author may use, its text, unit and provenance."""
+        import pandas as pd
+
+        return pd.DataFrame(self.registry.rows())
+
     def __repr__(self) -> str:
         return "\n".join([f"{self.report_id}: {self.message}"] + [f"  {paths.relative(f)}" for f in self.files])
 
@@ -90,10 +96,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     article = render(template, registry, blocks(False))
     heading = title(article)
     done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
-    import pandas as pd
-
-    done.files.append(write_text(outdir / f"{report_id}-values.csv",
-                                 pd.DataFrame(registry.rows()).to_csv(index=False, lineterminator="\n")))
+    done.files.append(write_text(outdir / f"{report_id}-values.csv", done.values_frame().to_csv(index=False, lineterminator="\n")))
     wrong = corr.inconsistent(verdicts, report_id)
     done.corrections = len(wrong)
     if wrong.empty:

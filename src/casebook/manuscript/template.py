@@ -40,6 +40,7 @@ class Block:
     caption: str = ""
     body: str = ""
     notes: tuple[str, ...] = ()
+    width: str = "100%"  # a figure's width, as a share of the text width
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _numbers(t: Template, blocks: dict[tuple[str, str], Block]) -> dict[tuple[st
 
 def _block_markdown(block: Block, n: int | None) -> str:
     if block.kind == "figure":
-        return f"![**Figure {n}.** {block.caption}]({block.body}){{#fig-{block.key} width=100%}}"
+        return f"![**Figure {n}.** {block.caption}]({block.body}){{#fig-{block.key} width={block.width}}}"
     if block.kind == "table":
         notes = "".join(f"\n\n{note}" for note in block.notes)
         return f"{block.body.rstrip()}\n\n: **Table {n}.** {block.caption} {{#tbl-{block.key}}}{notes}"
