@@ -16,7 +16,7 @@ import pytest
 
 MAIN = Path(__file__).resolve().parents[1]  # the project root
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-COPIED = ("data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
+COPIED = ("data", "notebooks", "figures", "tables", "manuscripts", "provenance.json", "pyproject.toml", "requirements.lock")
 
 
 def copy_project(dest: Path, fixtures: bool = False) -> Path:
@@ -24,7 +24,7 @@ def copy_project(dest: Path, fixtures: bool = False) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         src = MAIN / name
-        if fixtures and name in ("notebooks", "figures", "tables", "provenance.json"):
+        if fixtures and name in ("notebooks", "figures", "tables", "manuscripts", "provenance.json"):
             continue
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.tmp"))

@@ -19,7 +19,7 @@ import pytest
 from helpers import FIXTURES, MAIN, clone_built
 
 THIRD = FIXTURES / "third-report"
-COPIED = ("src", "data", "notebooks", "figures", "tables", "provenance.json", "pyproject.toml", "requirements.lock")
+COPIED = ("src", "data", "notebooks", "figures", "tables", "manuscripts", "provenance.json", "pyproject.toml", "requirements.lock")
 
 pytestmark = pytest.mark.slow
 

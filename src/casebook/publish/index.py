@@ -25,7 +25,12 @@ OTHER_SUMMARIES = {
         "the claims audit: every statement of the two reports, recomputed under a reading declared first, with a "
         "verdict, its reason and the root causes"
     ),
+    "04-manuscripts.ipynb": (
+        "the publication: an article per report (PDF, HTML, DOCX), a corrected edition and a corrigendum"
+    ),
 }
+MANUSCRIPTS = "manuscripts"
+MANUSCRIPT_FORMATS = ("pdf", "html", "docx", "md", "csv")
 
 
 def reports() -> dict[str, str]:
@@ -121,6 +126,17 @@ def artefacts(figures_dir: str | os.PathLike = "figures", tables_dir: str | os.P
     return out
 
 
+def manuscripts(manuscripts_dir: str | os.PathLike = MANUSCRIPTS) -> dict[str, list[str]]:
+    """Every manuscript file present, by report: ``manuscripts/<report>/<file>`` (project-relative, sorted)."""
+    folder = paths.resolve(manuscripts_dir)
+    found: dict[str, list[str]] = {}
+    if folder.is_dir():
+        for p in sorted(folder.glob("*/*")):
+            if p.is_file() and _visible(p) and p.suffix.lstrip(".") in MANUSCRIPT_FORMATS:
+                found.setdefault(p.parent.name, []).append(paths.relative(p))
+    return found
+
+
 def _link(target: str, start: str) -> str:
     """A relative link from the folder ``start`` to ``target`` (both project-relative, POSIX)."""
     return posixpath.relpath(target, start).replace(" ", "%20")
@@ -157,6 +173,16 @@ def artefacts_markdown(figures_dir: str | os.PathLike = "figures", tables_dir: s
         ] or ["- none yet"]
         sections.append("\n".join(lines))
     return "\n\n".join(sections) + "\n"
+
+
+def manuscripts_markdown(manuscripts_dir: str | os.PathLike = MANUSCRIPTS,
+                         notebooks_dir: str | os.PathLike | None = None) -> str:
+    """A Markdown list of each report's manuscripts (article, corrected edition, corrigendum), linked."""
+    start = paths.relative(paths.resolve(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS)
+    found = manuscripts(manuscripts_dir)
+    lines = [f"- **{_md(report)}**: " + " · ".join(f"[{_md(posixpath.basename(f))}]({_link(f, start)})" for f in files)
+             for report, files in found.items()]
+    return "\n".join(lines or ["- none yet (run `make build`)"]) + "\n"
 
 
 def care_stem(report_id: str) -> str:

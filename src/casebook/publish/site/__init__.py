@@ -2,7 +2,7 @@
 
 * ``build/site/notebooks/<name>.html``: one page per executed notebook (nbconvert, JupyterLab look): the notebook
   first, then its provenance (parameters, inputs with sha256, artefacts written) in a collapsed section.
-* ``build/site/index.html``: links to every page, the CARE checklist of each report, every figure and table, each
+* ``build/site/index.html``: links to every page, the CARE checklist of each report, every figure and table and the manuscripts, each
   with its provenance from ``provenance.json``, and the software versions of the build.
 * ``build/site/figures/``, ``build/site/tables/``: copies of the artefacts, so links are relative and the folder
   can be zipped and mailed.
@@ -23,7 +23,7 @@ from casebook.engine import provenance
 from casebook.engine.hashing import sha256_bytes, sha256_file, sha256_json
 from casebook.engine.io import write_bytes, write_text
 from casebook.exceptions import CasebookError
-from casebook.publish.index import artefacts, care_stem, notebook_paths, reports
+from casebook.publish.index import artefacts, care_stem, manuscripts, notebook_paths, reports
 from casebook.publish.site.html import Context, check_offline
 
 SITE_DIR = "build/site"
@@ -107,6 +107,7 @@ def build_site(out_dir: str | Path | None = None) -> Path:
             bundle.put(ctx.pages[nb], render_notebook(nb, ctx, exporter))
     found = artefacts()
     files = {f: sha256_file(paths.resolve(f)) for a in found for f in a.files}
+    files.update({f: sha256_file(paths.resolve(f)) for group in manuscripts().values() for f in group})
     for f, sha in files.items():
         if not bundle.fresh(f, sha):
             bundle.put(f, paths.resolve(f).read_bytes())

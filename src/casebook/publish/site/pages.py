@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from casebook import paths
-from casebook.publish.index import Artefact, care_stem, notebooks, reports, summaries
+from casebook.publish.index import Artefact, care_stem, manuscripts, notebooks, reports, summaries
 from casebook.publish.site.html import (
     _CSS,
     _INDEX_CSS,
@@ -138,6 +138,21 @@ def render_notebook(notebook: str, ctx: Context, exporter=None) -> str:
     return _rewrite_notebook_links(body, ctx.pages, notebook)
 
 
+def _manuscripts_html(ctx: Context) -> list[str]:
+    """Each report's article, corrected edition and corrigendum, linked, with whether each matches its provenance."""
+    out = ['<h2 id="manuscripts">Manuscripts</h2>', "<p>The publication: an article per report (PDF, HTML, DOCX) with "
+           "every number computed from the data; a corrected edition and a corrigendum where the data contradict a "
+           "printed number.</p>"]
+    found = manuscripts()
+    if not found:
+        return [*out, "<p>No manuscripts yet (run <code>make build</code>).</p>"]
+    out.append('<table class="data-table"><thead><tr><th>report</th><th>files</th></tr></thead><tbody>')
+    for report, files in found.items():
+        links = " · ".join(f'<a href="{href(f)}">{e(Path(f).name)}</a> ({_file_status(f, ctx.prov.get(f))})' for f in files)
+        out.append(f"<tr><td>{e(report)}</td><td>{links}</td></tr>")
+    return [*out, "</tbody></table>"]
+
+
 def render_index(ctx: Context, found: list[Artefact]) -> str:
     by_stem = {a.stem: a for a in found if a.kind == "table"}
     care_stems = {care_stem(r) for r in reports()}
@@ -158,7 +173,7 @@ def render_index(ctx: Context, found: list[Artefact]) -> str:
         "network.</p>",
         f'<nav class="toc"><a href="#notebooks">Notebooks</a><a href="#care">CARE checklists ({len(care_stems)})</a>'
         f'<a href="#figures">Figures ({len(figures)})</a><a href="#tables">Tables ({len(tables)})</a>'
-        '<a href="#environment">Environment</a></nav>',
+        '<a href="#manuscripts">Manuscripts</a><a href="#environment">Environment</a></nav>',
         '<h2 id="notebooks">Notebooks</h2>',
         "<table class=\"data-table\"><thead><tr><th>page</th><th>what it shows</th><th>notebook</th></tr></thead><tbody>",
     ]
@@ -169,6 +184,7 @@ def render_index(ctx: Context, found: list[Artefact]) -> str:
         out.append(f'<tr><td><a href="{href(page)}">{e(title)}</a></td><td>{e(summary)}</td>'
                    f"<td><code>{e(nb)}</code></td></tr>")
     out.append("</tbody></table>")
+    out += _manuscripts_html(ctx)
     out.append(f'<h2 id="care">CARE checklists ({len(care_stems)})</h2>')
     out.append("<p>The 13 items of the CARE case-report guideline: which each report covers. Items about the case "
                "are judged from the structured data, items about the report's text from "

@@ -1,0 +1,87 @@
+"""The corrigendum: a short notice listing each printed number the data contradict, grouped by root cause.
+
+:func:`claim_verdicts` is the ONE adapter over the audit's public API (``casebook.audit``): everything else here
+reads only the columns it returns. Claims are grouped by the audit's root causes (``data/root-causes.csv``, explained
+in words, arithmetic from the audit); an inconsistent claim no cause names stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from casebook import paths
+from casebook.text import count, join
+
+COLUMNS = ("claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "arithmetic", "note",
+           "root_cause", "cause")
+INCONSISTENT = "inconsistent"
+
+
+def claim_verdicts(claims_path: str = "data/claims.csv", data_dirs: dict | None = None) -> pd.DataFrame:
+    """Every claim of the register with its verdict, what the data give under the primary reading, the arithmetic
+    and its root cause (the audit's cause id and explanation; a claim no cause names is its own group)."""
+    from casebook import audit, load_claims
+
+    claims = load_claims(paths.resolve(claims_path))
+    results = audit.audit(claims, audit.load_data(claims, data_dirs or {}))
+    causes = audit.root_causes(results)
+    explained = dict(zip(causes["cause_id"], causes["explanation"], strict=True))
+    out = results.copy()
+    out["recomputed"] = results["primary_value"]
+    out["arithmetic"] = results["primary_arithmetic"]
+    first = [str(c).split("; ")[0] if str(c) else "" for c in results["root_cause"]]
+    out["root_cause"] = [c or claim for c, claim in zip(first, results["claim_id"], strict=True)]
+    out["cause"] = [explained.get(c, "") for c in first]
+    return out[list(COLUMNS)].reset_index(drop=True)
+
+
+def inconsistent(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    return verdicts[(verdicts["report"] == report_id) & (verdicts["verdict"] == INCONSISTENT)].reset_index(drop=True)
+
+
+def printed_part(printed: str) -> str:
+    """The number a claim prints, for marking it in place ('A total of 8 lesions' -> '8'); a claim with no
+    digit (a word such as 'most') is marked as a whole."""
+    digits = [m.span() for m in re.finditer(r"\d", printed)]
+    if not digits:
+        return printed
+    return printed[digits[0][0]:digits[-1][1]]
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>~|#])", r"\\\1", str(text))
+
+
+def corrigendum_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, corrected_name: str) -> str:
+    """The notice, in Markdown: what was recomputed, then each correction under its root cause."""
+    rows = inconsistent(verdicts, report_id)
+    checked = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(["consistent", INCONSISTENT])]
+    groups = list(dict.fromkeys(rows["root_cause"]))
+    lines = [f"# Corrigendum: {_md(report_title)}", "",
+             f"This notice corrects the published report on {_md(report_title)}. Of the "
+             f"{count(len(checked), 'printed number')} that the transcribed data can check, "
+             f"{len(rows)} do not follow from the data. They are listed below by root cause: where each stands, "
+             "what was printed, what the data give, and the arithmetic that shows it. The corrected edition of the "
+             f"article (`{corrected_name}`) shows every change in place.", ""]
+    for g, cause in enumerate(groups, start=1):
+        items = rows[rows["root_cause"] == cause]
+        lines += [f"## {g}. {_md(_heading(cause, items))}", ""]
+        if items["cause"].iloc[0]:
+            lines += [f"Root cause: {_md(items['cause'].iloc[0])}", ""]
+        for r in items.itertuples():
+            lines.append(f"- **{_md(r.location)}.** Printed: “{_md(r.printed)}”. The data give: "
+                         f"**{_md(r.recomputed) or 'no value'}**. Arithmetic: {_md(r.arithmetic)}.")
+        lines.append("")
+    lines += [f"Claims affected: {join([f'`{c}`' for c in rows['claim_id']])} (identifiers in `data/claims.csv`).", ""]
+    return "\n".join(lines)
+
+
+def _heading(cause: str, items: pd.DataFrame) -> str:
+    """A group's heading: the cause id in words ('missing-lesion' -> 'Missing lesion'), or the claim's location
+    when no cause groups it."""
+    name = cause.replace("-", " ").replace("_", " ")
+    if cause in set(items["claim_id"]):
+        name = str(items["location"].iloc[0])
+    return f"{name[:1].upper()}{name[1:]} ({count(len(items), 'correction')})"

@@ -1,0 +1,122 @@
+"""Markdown to the three formats, with no LaTeX and no network: pandoc for HTML and DOCX, Typst for PDF.
+
+Every output is the same bytes on every run: pandoc runs with ``SOURCE_DATE_EPOCH=0`` (DOCX zip timestamps and
+core properties), HTML embeds its figures and style (``--embed-resources``), and the Typst document sets
+``date: none`` and uses only fonts shipped with the pinned packages (Typst's own and Matplotlib's DejaVu, which the
+figures use), never the machine's. Figures are SVG (vector) in all three.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from casebook import paths
+from casebook.exceptions import CasebookError
+
+READER = "markdown-smart"  # the author's quotes and dashes stay as typed
+
+CSS = """
+body { font-family: "Libertinus Serif", Georgia, serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
+       line-height: 1.45; color: #222; }
+h1 { font-family: "DejaVu Sans", Helvetica, sans-serif; font-size: 1.6em; line-height: 1.25; }
+h2, h3 { font-family: "DejaVu Sans", Helvetica, sans-serif; margin-top: 1.6em; }
+h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; } h3 { font-size: 1.05em; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; }
+figcaption, caption { font-size: 0.9em; text-align: left; caption-side: top; margin-bottom: 0.4em; }
+table { border-collapse: collapse; font-size: 0.82em; margin: 1em 0; width: 100%; }
+th, td { border-top: 1px solid #bbb; padding: 0.25em 0.5em; vertical-align: top; }
+thead th { border-bottom: 2px solid #555; }
+del { color: #a33; } del + strong { color: #064; }
+.subtitle, p.note { color: #555; font-size: 0.92em; }
+"""
+
+TYPST_PREAMBLE = """#set document(title: [{title}], date: none)
+#set page(paper: "a4", margin: (x: 2.2cm, top: 2.3cm, bottom: 2.4cm), numbering: "1",
+  header: context {{ if counter(page).get().first() > 1 [#set text(8pt, fill: luma(90)); {running}] }})
+#set text(font: "Libertinus Serif", size: 10.5pt, lang: "en")
+#set par(justify: true, leading: 0.62em, spacing: 1.0em)
+#show heading: set text(font: "DejaVu Sans", weight: "bold")
+#show heading.where(level: 1): it => align(center, block(below: 1.2em, text(15pt, it.body)))
+#show heading.where(level: 2): set text(11.5pt)
+#show heading.where(level: 2): set block(above: 1.5em, below: 0.8em)
+#show heading.where(level: 3): set text(10.5pt)
+#set figure(numbering: none, gap: 0.6em)
+#show figure.caption: it => align(left, text(9pt, it))
+#show figure.where(kind: table): set figure.caption(position: top)
+#show table: set text(8pt)
+#show table: set par(justify: false)
+#show table.cell: it => align(left, it)
+#set table(stroke: (x: none, y: 0.4pt + luma(150)), inset: 4pt)
+#show strike: set text(fill: rgb("#a33333"))
+#show link: set text(fill: rgb("#1a4f8a"))
+"""
+
+
+def _pandoc(markdown: str, to: str, *args: str) -> bytes:
+    import pypandoc
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    cmd = [pypandoc.get_pandoc_path(), "--from", READER, "--to", to, "--resource-path", str(paths.ROOT), *args]
+    with tempfile.TemporaryDirectory(prefix="casebook-pandoc-") as tmp:
+        out = Path(tmp) / f"out.{to}"
+        proc = subprocess.run([*cmd, "--output", str(out)], input=markdown.encode("utf-8"), env=env,
+                              cwd=paths.ROOT, capture_output=True, timeout=300)
+        if proc.returncode != 0:
+            raise CasebookError(f"pandoc --to {to} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+        return out.read_bytes()
+
+
+def html(markdown: str, title: str) -> bytes:
+    """A standalone, self-contained HTML page (figures and style embedded; nothing loaded over the network)."""
+    from casebook.publish.site.html import check_offline
+
+    with tempfile.TemporaryDirectory(prefix="casebook-css-") as tmp:
+        css = Path(tmp) / "article.css"
+        css.write_text(CSS, encoding="utf-8")
+        data = _pandoc(markdown, "html5", "--standalone", "--embed-resources", "--css", str(css),
+                       "--metadata", f"pagetitle={title}", "--section-divs")
+    check_offline(title, data.decode("utf-8"))
+    return data
+
+
+def docx(markdown: str, title: str) -> bytes:
+    """A Word document (SVG figures; fixed timestamps from SOURCE_DATE_EPOCH)."""
+    return _pandoc(markdown, "docx", "--metadata", f"pagetitle={title}")
+
+
+def _typst_text(text: str) -> str:
+    """Plain text made safe inside Typst content brackets."""
+    return re.sub(r"([\\#\[\]*_`$<>@~])", r"\\\1", text)
+
+
+def typst_source(markdown: str, title: str, running: str) -> str:
+    """The Typst document: the preamble (page, fonts, no date) and pandoc's Typst of the body."""
+    body = _pandoc(markdown, "typst").decode("utf-8")
+    body = re.sub(r'image\("(?!/)', 'image("/', body)  # figures are project-relative; Typst's root is the project
+    return TYPST_PREAMBLE.format(title=_typst_text(title), running=_typst_text(running)) + "\n" + body
+
+
+def pdf(markdown: str, title: str, running: str = "") -> bytes:
+    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root."""
+    import matplotlib
+    import typst
+
+    source = typst_source(markdown, title, running or title)
+    fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    scratch = paths.BUILD / "manuscripts"
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".typ", dir=scratch, delete=False, encoding="utf-8") as fh:
+        fh.write(source)
+    try:
+        return typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
+    except Exception as exc:  # typst raises its own error types, with the source position
+        raise CasebookError(f"typst could not compile {title!r}: {exc}") from exc
+    finally:
+        Path(fh.name).unlink(missing_ok=True)
+
+
+FORMATS = {"pdf": pdf, "html": html, "docx": docx}

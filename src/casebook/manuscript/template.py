@@ -1,0 +1,150 @@
+"""Article templates: the author's text, in Markdown, with every number a named value.
+
+Syntax (a template is ``src/casebook/reports/<id>/article.md``; its first ``#`` heading is the title):
+
+- ``{{ name }}``: the value ``name`` of the report's registry (:mod:`casebook.manuscript.values`), as prose shows it;
+- ``[[figure: key]]``, ``[[table: key]]``, ``[[section: key]]`` alone on a line: a numbered, captioned figure or
+  table, or a generated section (data availability, the audit appendix), from the blocks the build provides;
+- ``@fig:key``, ``@tbl:key``: a cross-reference, rendered "Figure 2" or "Table 1" (numbered in order of placement).
+
+An unknown value, block or reference fails with the template's file and line. :func:`unbound_numbers` finds every
+digit the template types itself: a test keeps that list empty, so every number shown comes from data. The short
+list :data:`ALLOWED` names the few tokens with digits that are names, not numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from casebook import paths
+from casebook.exceptions import CasebookError
+from casebook.manuscript.values import Registry
+
+VALUE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+BLOCK = re.compile(r"^\[\[\s*(figure|table|section)\s*:\s*([\w-]+)\s*\]\]\s*$")
+REF = re.compile(r"@(fig|tbl):([\w-]+)")
+PREFIX = {"fig": ("figure", "Figure"), "tbl": ("table", "Table")}
+# Tokens with digits that are names, not numbers: instrument and hash names, and numbered section headings.
+ALLOWED = (r"\bMMT8\b", r"\bsha256\b", r"^#+\s+\d+(\.\d+)*\.?\s")
+
+
+@dataclass(frozen=True)
+class Block:
+    """What a template places: a figure (``body`` = project-relative image path), a table (``body`` = a Markdown
+    pipe table) or a generated section (``body`` = Markdown)."""
+
+    kind: str
+    key: str
+    caption: str = ""
+    body: str = ""
+    notes: tuple[str, ...] = ()
+    width: str = "100%"  # a figure's width, as a share of the text width
+
+
+@dataclass(frozen=True)
+class Template:
+    file: str  # project-relative, for messages
+    text: str
+
+    @classmethod
+    def read(cls, path: str | Path) -> Template:
+        from casebook.engine.io import record_input
+
+        path = paths.resolve(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CasebookError(f"{paths.relative(path)}: cannot read the template: {exc}") from exc
+        record_input(path)  # the build re-executes when an author edits the text
+        return cls(paths.relative(path), text)
+
+    def where(self, line: int) -> str:
+        return f"{self.file}, line {line}"
+
+
+def _numbers(t: Template, blocks: dict[tuple[str, str], Block]) -> dict[tuple[str, str], int]:
+    """(kind, key) -> its number, in order of placement; an unknown block is an error."""
+    numbers: dict[tuple[str, str], int] = {}
+    counts = {"figure": 0, "table": 0}
+    for i, line in enumerate(t.text.splitlines(), start=1):
+        m = BLOCK.match(line.strip())
+        if not m:
+            continue
+        kind, key = m.groups()
+        if (kind, key) not in blocks:
+            known = ", ".join(sorted(k for c, k in blocks if c == kind)) or "none"
+            raise CasebookError(f"{t.where(i)}: unknown {kind} {key!r} (known: {known})")
+        if kind in counts:
+            if (kind, key) in numbers:
+                raise CasebookError(f"{t.where(i)}: {kind} {key!r} placed twice")
+            counts[kind] += 1
+            numbers[(kind, key)] = counts[kind]
+    return numbers
+
+
+def _block_markdown(block: Block, n: int | None) -> str:
+    if block.kind == "figure":
+        return f"![**Figure {n}.** {block.caption}]({block.body}){{#fig-{block.key} width={block.width}}}"
+    if block.kind == "table":
+        notes = "".join(f"\n\n{note}" for note in block.notes)
+        return f"{block.body.rstrip()}\n\n: **Table {n}.** {block.caption} {{#tbl-{block.key}}}{notes}"
+    return block.body.rstrip()
+
+
+def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block], marks: dict[str, str] | None = None) -> str:
+    """The template as Markdown with every value, block and reference filled in.
+
+    ``marks`` (the corrected edition) maps a value name to the text that was printed in its place: it is shown
+    struck through, before the value recomputed from data in bold.
+    """
+    numbers = _numbers(t, blocks)
+    marks = marks or {}
+    out = []
+    for i, line in enumerate(t.text.splitlines(), start=1):
+        m = BLOCK.match(line.strip())
+        if m:
+            kind, key = m.groups()
+            out.append(_block_markdown(blocks[(kind, key)], numbers.get((kind, key))))
+            continue
+
+        def fill(v: re.Match, i=i) -> str:
+            name = v.group(1)
+            if name not in registry:
+                raise CasebookError(f"{t.where(i)}: unknown value {{{{ {name} }}}} (not in the registry of "
+                                    f"{registry.report_id}; see casebook.reports.<id>.values)")
+            text = registry.get(name).text
+            if name not in marks:
+                return text
+            if re.search(r"\d", marks[name]):
+                return f"~~{marks[name]}~~ **{text}**"
+            return f"**{text}** (printed: ~~{marks[name]}~~)"  # the report printed words, not a number
+
+        def ref(r: re.Match, i=i) -> str:
+            kind, label = PREFIX[r.group(1)]
+            if (kind, r.group(2)) not in numbers:
+                raise CasebookError(f"{t.where(i)}: reference {r.group(0)} to a {kind} the template does not place")
+            return f"[{label} {numbers[(kind, r.group(2))]}](#{r.group(1)}-{r.group(2)})"
+
+        out.append(REF.sub(ref, VALUE.sub(fill, line)))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def title(markdown: str) -> str:
+    """The text of the first ``#`` heading (the article's title)."""
+    m = re.search(r"^#\s+(.+)$", markdown, re.M)
+    return m.group(1).strip() if m else ""
+
+
+def unbound_numbers(t: Template) -> list[str]:
+    """Every number the template types itself (not through a value), as 'file, line N: 42'."""
+    found = []
+    for i, line in enumerate(t.text.splitlines(), start=1):
+        if BLOCK.match(line.strip()):
+            continue
+        rest = REF.sub("", VALUE.sub("", line))
+        for pattern in ALLOWED:
+            rest = re.sub(pattern, "", rest)
+        found += [f"{t.where(i)}: {m.group()}" for m in re.finditer(r"\d+(?:[.,]\d+)*", rest)]
+    return found

@@ -1,0 +1,120 @@
+"""The manuscripts: templates bind every number to a value, and the committed PDFs carry the registry's values."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from casebook import load_dataset
+from casebook.exceptions import CasebookError
+from casebook.manuscript import build, corrigendum
+from casebook.manuscript.template import Block, Template, render, unbound_numbers
+from casebook.manuscript.values import Registry, gather, value
+
+from helpers import MAIN
+
+REPORTS = build.reports_with_articles()
+PDFTOTEXT = shutil.which("pdftotext")
+needs_poppler = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext missing: apt-get install poppler-utils "
+                                   "(.ci/install-poppler)")
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return corrigendum.claim_verdicts()
+
+
+def test_both_reports_have_an_article():
+    assert set(REPORTS) == {"jdm-case", "sts-series"}
+
+
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_templates_type_no_number_of_their_own(report_id):
+    assert unbound_numbers(Template.read(build.template_path(report_id))) == []
+
+
+def test_a_typed_number_is_found_with_its_line():
+    t = Template("x.md", "# Title\n\nWe saw {{ n }} lesions in 6 women (MMT8 spared).\n")
+    assert unbound_numbers(t) == ["x.md, line 3: 6"]
+
+
+def test_unknown_value_block_or_reference_fails_with_file_and_line():
+    reg = Registry("demo", [value("n", 3, "demo.count")])
+    with pytest.raises(CasebookError, match=r"x\.md, line 2: unknown value \{\{ nope \}\}"):
+        render(Template("x.md", "# T\nsee {{ nope }}\n"), reg, {})
+    with pytest.raises(CasebookError, match=r"x\.md, line 3: unknown figure 'fig'"):
+        render(Template("x.md", "# T\n\n[[figure: fig]]\n"), reg, {})
+    with pytest.raises(CasebookError, match=r"x\.md, line 1: reference @tbl:t"):
+        render(Template("x.md", "see @tbl:t\n"), reg, {})
+
+
+def test_values_blocks_references_and_marks():
+    reg = Registry("demo", [value("n", 7, "demo.count", claim="c1"), value("share", 0.5, "demo.share")])
+    blocks = {("table", "t"): Block("table", "t", "Cap", "| a |\n|---|\n| 1 |")}
+    text = "# T\n\n{{ n }} and {{share}}, see @tbl:t.\n\n[[table: t]]\n"
+    out = render(Template("x.md", text), reg, blocks)
+    assert "7 and 0.5, see [Table 1](#tbl-t)." in out and ": **Table 1.** Cap {#tbl-t}" in out
+    assert "~~8~~ **7** and" in render(Template("x.md", text), reg, blocks, {"n": "8"})
+
+
+def test_registry_names_are_unique_and_have_provenance():
+    for report_id in REPORTS:
+        reg = gather(report_id, load_dataset(report_id))
+        assert len(reg) > 10
+        assert all(v.source.startswith("casebook.reports.") for v in reg), [v.source for v in reg]
+    with pytest.raises(CasebookError, match="defined twice"):
+        Registry("demo", [value("n", 1, "a.b"), value("n", 2, "a.b")])
+
+
+def _pdf_text(path) -> str:
+    out = subprocess.run([PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+@needs_poppler
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_article_pdf_carries_every_value_as_computed(report_id):
+    reg = gather(report_id, load_dataset(report_id))
+    editions = ["article"] + (["corrected"] if report_id == "sts-series" else [])
+    for edition in editions:
+        text = _pdf_text(MAIN / "manuscripts" / report_id / f"{report_id}-{edition}.pdf")
+        used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", build.template_path(report_id).read_text(encoding="utf-8")))
+        missing = [f"{v.name}={v.text}" for v in reg if v.name in used and re.sub(r"\s+", " ", v.text) not in text]
+        assert not missing, f"{edition}: values not in the PDF text: {missing}"
+
+
+@needs_poppler
+@pytest.mark.parametrize("pdf", sorted(p.relative_to(MAIN).as_posix() for p in (MAIN / "manuscripts").glob("*/*.pdf")))
+def test_pages_render_and_are_not_blank(pdf, tmp_path):
+    from PIL import Image
+
+    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "30", str(MAIN / pdf), str(tmp_path / "p")], check=True,
+                   capture_output=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert pages, f"{pdf}: no page rendered"
+    for page in pages:
+        grey = Image.open(page).convert("L")
+        dark = sum(grey.histogram()[:200]) / (grey.width * grey.height)
+        assert dark > 0.005, f"{pdf}: {page.name} is blank"
+
+
+def test_corrigendum_lists_exactly_the_inconsistent_claims_by_root_cause(verdicts):
+    wrong = corrigendum.inconsistent(verdicts, "sts-series")
+    notice = (MAIN / "manuscripts" / "sts-series" / "sts-series-corrigendum.md").read_text(encoding="utf-8")
+    listed = re.findall(r"`([\w-]+)`", notice.rsplit("Claims affected:", 1)[1])
+    assert sorted(listed) == sorted(wrong["claim_id"]) and len(wrong) > 0
+    headings = re.findall(r"^## \d+\. ", notice, re.M)
+    assert len(headings) == wrong["root_cause"].nunique()
+    assert notice.count("\n- **") == len(wrong)
+    assert corrigendum.inconsistent(verdicts, "jdm-case").empty
+    found = sorted(p.name for p in (MAIN / "manuscripts" / "jdm-case").iterdir())
+    assert found == ["jdm-case-article.docx", "jdm-case-article.html", "jdm-case-article.pdf", "jdm-case-values.csv"]
+
+
+def test_printed_part():
+    assert corrigendum.printed_part("A total of 8 lesions") == "8"
+    assert corrigendum.printed_part("age range 49-71 years") == "49-71"
+    assert corrigendum.printed_part("Most patients") == "Most patients"
