@@ -69,7 +69,7 @@ class Manifest:
     def waves(self, runs: list[Run] | None = None) -> list[list[Run]]:
         """Runs grouped so that each comes after the notebooks it names in ``after``; a cycle is a BuildError."""
         left = list(self.runs if runs is None else runs)
-        known = self.notebooks
+        known = {r.notebook for r in left}  # a notebook left out (--only) is not waited for
         waves, done = [], set()
         while left:
             ready = [r for r in left if all(a in done or a not in known for a in r.after)]
