@@ -119,7 +119,7 @@ def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block]
                 return text
             if re.search(r"\d", marks[name]):
                 return f"~~{marks[name]}~~ **{text}**"
-            return f"**{text}** (printed: ~~{marks[name]}~~)"  # the report printed words, not a number
+            return f"**{text}** \\[printed: ~~{marks[name]}~~\\]"  # the report printed words, not a number
 
         def ref(r: re.Match, i=i) -> str:
             kind, label = PREFIX[r.group(1)]
