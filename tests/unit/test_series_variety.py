@@ -123,3 +123,13 @@ def test_cli_validates_a_folder(tmp_path):
     (folder / "regimens.csv").write_text((folder / "regimens.csv").read_text().replace("Q2,1,,", "Q2,1,2,"), encoding="utf-8")
     bad = subprocess.run([sys.executable, "-m", "casebook", "validate", str(folder)], capture_output=True, text=True)
     assert bad.returncode != 0 and "regimens.csv, line 3, column 'interval': a single session has no interval" in bad.stderr
+
+
+def test_a_series_without_any_complication_row(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "complications.csv").write_text("patient_id,complication,week,note\n", encoding="utf-8")
+    (folder / "vocabulary.csv").unlink()
+    tables = load_dataset("sts-series", folder)
+    assert tables["complications"].empty
+    assert "No complication is recorded for any patient." in summary.case_summary(tables, WEEKS)
+    assert set(series.table1(tables, WEEKS)["Complications"]) == {"Not recorded"}

@@ -41,8 +41,9 @@ def dictionary_path(dataset: str) -> Path:
     return get(dataset).dictionary
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read a CSV as text; problems with the file itself are reported, not raised."""
+def _read_csv(path: Path, may_be_empty: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV as text; problems with the file itself are reported, not raised. A table that ``may_be_empty``
+    (e.g. no complication in a series) may have a header and no rows."""
     name = paths.relative(path)
     if not path.is_file():
         return None, [Problem(name, None, None, "file not found")]
@@ -67,7 +68,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as exc:
         return None, [Problem(name, None, None, f"not a well-formed CSV: {exc}")]
-    if df.empty:
+    if df.empty and not may_be_empty:
         return None, [Problem(name, None, None, "file has a header but no rows")]
     return df, []
 
@@ -194,7 +195,7 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None, kind: str | N
     for table in known[dataset]:
         path = folder / f"{table}.csv"
         files[table] = paths.relative(path)
-        df, file_problems = _read_csv(path)
+        df, file_problems = _read_csv(path, table in report.may_be_empty)
         if not file_problems:
             df, file_problems = validate_table(df, specs[(dataset, table)], files[table])
         problems += file_problems

@@ -25,6 +25,7 @@ class Report:
     notebook: str  # project-relative path of the notebook that rebuilds it
     summary: str = ""  # one line on what its notebook shows
     kind_table: str | None = None  # key/value table whose 'dataset_kind' row says transcribed or primary
+    may_be_empty: tuple[str, ...] = ()  # tables that may have a header and no rows (nothing of the kind happened)
 
     @property
     def data_dir(self) -> Path:

@@ -115,8 +115,10 @@ def concentrations(reg: pd.DataFrame) -> str | None:
 
 
 def complications(tables, comp: pd.DataFrame | None, pat_ids: list[str]) -> str | None:
-    if comp is None or comp.empty or comp["complication"].dropna().empty:
+    if comp is None:
         return None
+    if comp.empty or comp["complication"].dropna().empty:
+        return "No complication is recorded for any patient."
     recorded = comp[comp["patient_id"].isin(pat_ids)]
     missing = len(set(pat_ids) - set(recorded["patient_id"]))
     words = {"transient pain": "transient pain at the injection", "infection": "an infection", "other": "another complication"}
