@@ -526,3 +526,16 @@ def test_register_views(claims, results):
 
     decl = audit.reading_declarations(load_claim_readings(), results).set_index("reading_kind")
     assert "sts-results-reduction-w4" in decl.loc["mean_reduction", "claims"]
+
+
+def test_a_register_without_reading_kinds_gets_the_functions_declared_kinds():
+    """Another register (a reviewer's) need not name the kinds: each multi-reading function declares its own, so the
+    primary reading is still fixed before any comparison, and the verdicts are the same."""
+    from casebook import audit, load_claims
+
+    claims = load_claims()
+    full = audit.audit(claims, audit.load_data(claims, {}))
+    bare = claims.assign(reading_kind=None)
+    again = audit.audit(bare, audit.load_data(bare, {}))
+    assert list(again["verdict"]) == list(full["verdict"])
+    assert list(again["primary_reading"]) == list(full["primary_reading"])

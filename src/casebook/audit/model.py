@@ -82,13 +82,22 @@ def _report_of(module: str) -> str:
     raise CasebookError(f"recompute functions live in a report's package; {module} is not one")
 
 
-def recompute(name: str):
-    """Register a recompute function of the report whose package defines it, under the register's name for it."""
+KINDS: dict[str, str] = {}  # recompute function -> the kind of reading it declares (claim-readings.csv)
+
+
+def recompute(name: str, kind: str | None = None):
+    """Register a recompute function of the report whose package defines it, under the register's name for it.
+
+    A function that gives several readings declares ``kind``, its kind of reading: the primary reading is then the
+    one ``data/claim-readings.csv`` declares for that kind, fixed before any claim is compared (a claim's own
+    ``reading_kind`` in the register overrides it)."""
 
     def wrap(func):
         if name in FUNCTIONS:
             raise CasebookError(f"recompute function {name!r} registered twice")
         FUNCTIONS[name] = (_report_of(func.__module__), func)
+        if kind:
+            KINDS[name] = kind
         return func
 
     return wrap

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from casebook.audit import compare
-from casebook.audit.model import AuditData, Grim, Reading, parse_args, readings_for
+from casebook.audit.model import KINDS, AuditData, Grim, Reading, parse_args, readings_for
 from casebook.exceptions import CasebookError
 
 CLAIMS_FILE = "data/claims.csv"
@@ -78,7 +78,7 @@ def _grim(printed: str, g: Grim) -> tuple[bool, str]:
 
 
 def _primary(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[str, str]]) -> tuple[int, str]:
-    kind = text(claim.get("reading_kind"))
+    kind = text(claim.get("reading_kind")) or KINDS.get(text(claim.get("function")), "")
     keys = ", ".join(r.key or r.name for r in readings)
     if not kind:
         if len(readings) != 1:

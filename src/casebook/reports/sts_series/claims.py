@@ -57,7 +57,7 @@ def patient_count(data: Tables, diagnosis: str = "", sex: str = "") -> list[Read
     return [Reading(f"{what} in the data", Fraction(len(ids)), f"{what}: {', '.join(ids)} = {len(ids)}")]
 
 
-@recompute("lesion_count")
+@recompute("lesion_count", kind="count_lesions")
 def lesion_count(data: Tables) -> list[Reading]:
     les, pat = data["lesions"], _patients(data)
     return [
@@ -72,7 +72,7 @@ def _injections_per_lesion(data: Tables) -> list[tuple[str, int]]:
     return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for _, r in data["lesions"].iterrows()]
 
 
-@recompute("injection_count")
+@recompute("injection_count", kind="count_injections")
 def injection_count(data: Tables) -> list[Reading]:
     per_lesion = _injections_per_lesion(data)
     reg = data["regimens"]
@@ -94,7 +94,7 @@ def max_treatment_weeks(data: Tables) -> list[Reading]:
     return [Reading("longest regimen", Fraction(max(weeks)), f"max({', '.join(map(str, weeks))}) = {max(weeks)} weeks")]
 
 
-@recompute("dose_range")
+@recompute("dose_range", kind="range")
 def dose_range(data: Tables) -> list[Reading]:
     reg = data["regimens"]
     lo, hi = min(F(v) for v in reg["dose_min_mg"]), max(F(v) for v in reg["dose_max_mg"])
@@ -146,7 +146,7 @@ def mean_age(data: Tables) -> list[Reading]:
     return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for _, r in p.iterrows()], Fraction(1))]
 
 
-@recompute("age_range")
+@recompute("age_range", kind="range")
 def age_range(data: Tables) -> list[Reading]:
     p = _patients(data)
     ages = [int(a) for a in p["age_years"]]
@@ -192,12 +192,12 @@ def _lesion_share(data: Tables, ok) -> list[Reading]:
     ]
 
 
-@recompute("lesions_on_extremities")
+@recompute("lesions_on_extremities", kind="share_lesions")
 def lesions_on_extremities(data: Tables) -> list[Reading]:
     return _lesion_share(data, lambda r: r["region"] in _EXTREMITIES)
 
 
-@recompute("lesions_extensor_or_fingertip")
+@recompute("lesions_extensor_or_fingertip", kind="share_lesions")
 def lesions_extensor_or_fingertip(data: Tables) -> list[Reading]:
     return _lesion_share(data, lambda r: r["region"] in _EXTREMITIES and r["site_class"] in ("extensor", "fingertip"))
 
@@ -234,7 +234,7 @@ def single_injection_recipients(data: Tables, max_size_mm: str = "5") -> list[Re
     return [Reading(b.name, b.value, b.arithmetic + f" [{_detail(base)}]", b.shown)]
 
 
-@recompute("weekly_regimen_weeks")
+@recompute("weekly_regimen_weeks", kind="allocation_rule")
 def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:
     w = int(weeks)
     reg = data["regimens"]
@@ -255,7 +255,7 @@ def regimen_weeks(data: Tables, patient: str) -> list[Reading]:
                         f"weeks of treatment of {patient}")
 
 
-@recompute("regimen_dose")
+@recompute("regimen_dose", kind="dose_summary")
 def regimen_dose(data: Tables, patient: str) -> list[Reading]:
     r = row(data["regimens"], "patient_id", patient)
     mean, lo, hi = F(r["dose_mean_mg"]), F(r["dose_min_mg"]), F(r["dose_max_mg"])

@@ -30,7 +30,7 @@ def complication_count(data: Tables, complication: str) -> list[Reading]:
     return [Reading(f"patients with {complication}", Fraction(len(ids)), f"{complication}: {', '.join(ids) or 'none'} = {len(ids)}")]
 
 
-@recompute("complication_share")
+@recompute("complication_share", kind="share_patients")
 def complication_share(data: Tables, complication: str) -> list[Reading]:
     c, p = data["complications"], _patients(data)
     reg = data["regimens"]
@@ -107,7 +107,7 @@ def _reduced(last: pd.DataFrame, lesion: str) -> bool:
     return lesion in last.index and F(last.loc[lesion, "size_mm"]) < F(last.loc[lesion, "baseline_mm"])
 
 
-@recompute("lesions_reduced")
+@recompute("lesions_reduced", kind="share_lesions")
 def lesions_reduced(data: Tables) -> list[Reading]:
     """Partial or total remission: a lesion smaller at its last measurement than at baseline."""
     les, last = data["lesions"], _last_sizes(data)
@@ -120,7 +120,7 @@ def lesions_reduced(data: Tables) -> list[Reading]:
                   key="per-patient")]
 
 
-@recompute("patients_responding")
+@recompute("patients_responding", kind="share_patients")
 def patients_responding(data: Tables) -> list[Reading]:
     """Patients in partial or total remission: every lesion smaller at its last measurement than at baseline."""
     les, last = data["lesions"], _last_sizes(data)
@@ -132,7 +132,7 @@ def patients_responding(data: Tables) -> list[Reading]:
                   "patients in partial or total remission", key="patients-followed")]
 
 
-@recompute("measured_before_death")
+@recompute("measured_before_death", kind="treatment_week")
 def measured_before_death(data: Tables, diagnosis: str) -> list[Reading]:
     """The follow-up measurements of the patient who died, against the week of her last weekly treatment."""
     p = _patients(data)

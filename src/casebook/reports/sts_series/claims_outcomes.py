@@ -83,7 +83,7 @@ def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[R
     return out
 
 
-@recompute("mean_reduction")
+@recompute("mean_reduction", kind="mean_reduction")
 def mean_reduction(data: Tables, week: str) -> list[Reading]:
     w = int(week)
     m = _measured(data, w)
@@ -95,7 +95,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
     return out
 
 
-@recompute("mean_reduction_remaining")
+@recompute("mean_reduction_remaining", kind="mean_reduction")
 def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
     m = _measured(data, int(week))
     rest = m[m["size_mm"] > 0]
@@ -119,7 +119,7 @@ def _remission(data: Tables, week: int):
     return followed_l, complete_l, followed_p, complete_p, patients, lesions
 
 
-@recompute("complete_remission_pct")
+@recompute("complete_remission_pct", kind="percentage_patients")
 def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") -> list[Reading]:
     fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
     out = [
@@ -136,7 +136,7 @@ def complete_remission_pct(data: Tables, week: str, stated_lesions: str = "") ->
     return out
 
 
-@recompute("remaining_pct")
+@recompute("remaining_pct", kind="percentage_patients")
 def remaining_pct(data: Tables, week: str) -> list[Reading]:
     fl, cl, fp, cp, patients, lesions = _remission(data, int(week))
     return [
