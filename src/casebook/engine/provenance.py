@@ -15,7 +15,7 @@ from casebook.engine.hashing import sha256_file
 from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
 
-PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbclient", "numpy")
+PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbclient", "numpy", "pypandoc-binary", "typst")  # typst, pandoc: the manuscripts
 
 
 def versions() -> dict[str, str]:
