@@ -34,9 +34,18 @@ def test_varied_but_valid(tmp_path):
     lost = meas[meas["status"] == "lost_to_follow_up"]
     assert len(lost) >= 1 and lost["size_mm"].isna().all()
     assert (series.lesions_per_patient(tables) > 1).any()
-    m = series.lesion_measurements(tables)
-    follow = m[m["week"] > 0].dropna(subset=["size_mm"])
-    assert (follow["size_mm"] <= follow["baseline_mm"]).all()
+
+
+def test_some_lesions_grow_and_some_visits_are_missed(tmp_path):
+    grew = missed = 0
+    for seed in range(6):
+        m = series.lesion_measurements(load_dataset("sts-series", write_series(tmp_path / str(seed), seed, 8)))
+        follow = m[m["week"] > 0]
+        grew += int((follow["size_mm"] > follow["baseline_mm"]).sum())
+        missed += int((follow["status"] == series.NOT_RECORDED).sum())
+        printed = follow.dropna(subset=["reduction_printed_pct"])
+        assert ((printed["reduction_printed_pct"] < 0) == (printed["size_mm"] > printed["baseline_mm"])).all()
+    assert grew and missed
 
 
 def test_printed_cells_agree_with_the_rebuild(tmp_path):

@@ -15,7 +15,8 @@ from casebook.engine.hashing import sha256_file
 from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
 
-PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbclient", "numpy", "pypandoc-binary", "typst")  # typst, pandoc: the manuscripts
+# pypandoc-binary (pandoc) and typst shape the manuscripts
+PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbclient", "numpy", "pypandoc-binary", "typst")
 
 
 def versions() -> dict[str, str]:

@@ -4,9 +4,9 @@
 (study, patients, lesions, measurements, regimens, complications) so that
 ``casebook.data.load.load_dataset("sts-series", folder)`` accepts it. The same seed
 gives the same bytes. The series is varied but valid: single and weekly
-regimens, one or two lesions per patient, sizes that shrink but never grow
-beyond baseline, some complete remissions and some lesions lost to follow-up
-(with no size, never 0). Its printed cells are built with the same formatters
+regimens, one or two lesions per patient, sizes that mostly shrink but sometimes
+grow (a negative printed reduction), some complete remissions, some missed visits
+(``not_recorded``) and some lesions lost to follow-up (with no size, never 0). Its printed cells are built with the same formatters
 that rebuild Table 1, so a rebuilt synthetic Table 1 must match its own
 ``*_printed`` columns.
 
@@ -27,6 +27,7 @@ from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
 from casebook.reports.sts_series.analysis import (
     LOST_CELL,
+    NOT_RECORDED_CELL,
     complication_cell,
     dose_cell,
     fmt_number,
@@ -137,9 +138,16 @@ def make_series(seed: int, n_patients: int = 6, weeks: tuple[int, ...] = (4, 12)
                     meas_rows.append({"lesion_id": lid, "week": w, "status": "lost_to_follow_up", "size_mm": None,
                                       "reduction_printed_pct": None, "cell_printed": LOST_CELL, **src})
                     continue
-                # shrink by a random fraction of what is left; sometimes to nothing
-                fraction = 1.0 if rng.random() < 0.2 else float(rng.uniform(0.0, 0.8))
-                size = int(math.floor(size * (1 - fraction)))
+                event = rng.random()
+                if event < 0.06 and k < len(weeks) - 1:  # a missed visit: no size, the lesion stays in follow-up
+                    meas_rows.append({"lesion_id": lid, "week": w, "status": "not_recorded", "size_mm": None,
+                                      "reduction_printed_pct": None, "cell_printed": NOT_RECORDED_CELL, **src})
+                    continue
+                if event < 0.14 and size > 0:  # inflammation or failure: the lesion grows
+                    size = int(math.ceil(size * float(rng.uniform(1.05, 1.4))))
+                else:  # shrink by a random fraction of what is left; sometimes to nothing
+                    fraction = 1.0 if rng.random() < 0.2 else float(rng.uniform(0.0, 0.8))
+                    size = int(math.floor(size * (1 - fraction)))
                 reduction = round_half_up(100.0 * (baseline - size) / baseline)
                 meas_rows.append({"lesion_id": lid, "week": w, "status": "measured", "size_mm": size,
                                   "reduction_printed_pct": fmt_number(reduction),
