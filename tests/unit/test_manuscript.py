@@ -111,10 +111,22 @@ def test_corrigendum_lists_exactly_the_inconsistent_claims_by_root_cause(verdict
     assert notice.count("\n- **") == len(wrong)
     assert corrigendum.inconsistent(verdicts, "jdm-case").empty
     found = sorted(p.name for p in (MAIN / "manuscripts" / "jdm-case").iterdir())
-    assert found == ["jdm-case-article.docx", "jdm-case-article.html", "jdm-case-article.pdf", "jdm-case-values.csv"]
+    assert found == ["jdm-case-article.docx", "jdm-case-article.html", "jdm-case-article.pdf", "jdm-case-article.xml",
+                     "jdm-case-values.csv"]
 
 
 def test_printed_part():
     assert corrigendum.printed_part("A total of 8 lesions") == "8"
     assert corrigendum.printed_part("age range 49-71 years") == "49-71"
     assert corrigendum.printed_part("Most patients") == "Most patients"
+
+
+@pytest.mark.parametrize("name", ["jdm-case/jdm-case-article.xml", "sts-series/sts-series-corrected.xml"])
+def test_jats_is_well_formed_and_its_figures_resolve(name):
+    import xml.etree.ElementTree as ET
+
+    path = MAIN / "manuscripts" / name
+    root = ET.parse(path).getroot()
+    assert root.tag == "article" and root.find("front/article-meta/title-group/article-title").text
+    graphics = [g.get("{http://www.w3.org/1999/xlink}href") for g in root.iter("graphic")]
+    assert graphics and all((path.parent / g).resolve().is_file() for g in graphics)

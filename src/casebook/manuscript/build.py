@@ -22,7 +22,7 @@ from casebook.manuscript.values import Registry, gather
 from casebook.text import count
 
 TEMPLATE_NAME = "article.md"
-FORMATS = ("pdf", "html", "docx")
+FORMATS = ("pdf", "html", "docx", "xml")  # xml: JATS
 
 
 def template_path(report_id: str) -> Path | None:

@@ -1,4 +1,4 @@
-"""Markdown to the three formats, with no LaTeX and no network: pandoc for HTML and DOCX, Typst for PDF.
+"""Markdown to the formats, with no LaTeX and no network: pandoc for HTML, DOCX and JATS XML, Typst for PDF.
 
 Every output is the same bytes on every run: pandoc runs with ``SOURCE_DATE_EPOCH=0`` (DOCX zip timestamps and
 core properties), HTML embeds its figures and style (``--embed-resources``), and the Typst document sets
@@ -120,4 +120,11 @@ def pdf(markdown: str, title: str, running: str = "") -> bytes:
         Path(fh.name).unlink(missing_ok=True)
 
 
-FORMATS = {"pdf": pdf, "html": html, "docx": docx}
+def jats(markdown: str, title: str) -> bytes:
+    """JATS XML (the archiving tag set), the structured form journals and repositories ingest; its figures point to
+    the SVGs relative to the manuscript's folder (``manuscripts/<id>/`` -> ``../../figures/``)."""
+    data = _pandoc(markdown, "jats_archiving", "--standalone", "--metadata", f"title={title}").decode("utf-8")
+    return re.sub(r'xlink:href="(?![a-z]+:|[/#.])([^"]+)"', r'xlink:href="../../\1"', data).encode("utf-8")
+
+
+FORMATS = {"pdf": pdf, "html": html, "docx": docx, "xml": jats}
