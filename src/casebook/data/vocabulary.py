@@ -92,14 +92,18 @@ def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], spe
     return problems
 
 
+def _field(vocab: pd.DataFrame, table: str, column: str, value, field: str) -> str | None:
+    """One field of a vocabulary row (label or group); None where the row or the field is empty."""
+    rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column) & (vocab["value"] == value), field]
+    found = rows.iloc[0] if len(rows) else None
+    return str(found) if found is not None and pd.notna(found) and str(found) else None
+
+
 def label(vocab: pd.DataFrame, table: str, column: str, value, default: str | None = None) -> str:
     """The label of a vocabulary value (its words in text and tables); the value itself if it has none."""
-    rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column) & (vocab["value"] == value), "label"]
-    text = rows.iloc[0] if len(rows) else None
-    return str(text) if text is not None and pd.notna(text) and str(text) else (default if default is not None else str(value))
+    return _field(vocab, table, column, value, "label") or (default if default is not None else str(value))
 
 
 def group(vocab: pd.DataFrame, table: str, column: str, value) -> str | None:
     """The group of a vocabulary value (a subtype's parent value), or None."""
-    rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column) & (vocab["value"] == value), "group"]
-    return str(rows.iloc[0]) if len(rows) and pd.notna(rows.iloc[0]) and str(rows.iloc[0]) else None
+    return _field(vocab, table, column, value, "group")

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook.reports.sts_series.terms import label, regimen_name, sessions
+from casebook.reports.sts_series.terms import PERIOD_OF, is_abbreviation, label, month, regimen_name
 from casebook.text import join, number, plural
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 _SEX_NOUNS = {"female": ("woman", "women"), "male": ("man", "men")}
-_PERIOD_VERBS = {"identified": "identified", "recruited": "recruited", "treated": "treated"}
-
-
-def month(value) -> str | None:
-    text = str(value or "").strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not 1 <= int(text[5:]) <= 12:
-        return None
-    return f"{_MONTHS[int(text[5:]) - 1]} {text[:4]}"
 
 
 def period(start, end, of) -> str | None:
@@ -26,7 +16,7 @@ def period(start, end, of) -> str | None:
     start, end = month(start), month(end)
     if not (start and end):
         return None
-    verb = _PERIOD_VERBS.get(str(of or ""))
+    verb = of if of in PERIOD_OF else None
     if verb is None:
         return f"The series covers the period from {start} to {end}."
     return f"The series covers patients {verb} from {start} to {end}." if start != end else f"The series covers patients {verb} in {start}."
@@ -69,11 +59,6 @@ def diagnoses(tables, pat: pd.DataFrame) -> str | None:
             text += f", of whom {join(sub)}" if len(rows) > 1 else f", {label(tables, 'patients', 'diagnosis_subtype', subtypes.iloc[0])}"
         parts.append(f"{len(rows)} had {text}" if len(pat) > 1 else f"the patient had {text}")
     return join(parts) if parts else None
-
-
-def is_abbreviation(code: str) -> bool:
-    """A code written with capitals (SSc, lcSSc, NSF) is an abbreviation to explain; a plain word is not."""
-    return any(ch.isupper() for ch in str(code))
 
 
 def _schedule_phrase(name: str, group: pd.DataFrame) -> str:
@@ -122,26 +107,25 @@ def complications(tables, comp: pd.DataFrame | None, pat_ids: list[str]) -> str 
     recorded = comp[comp["patient_id"].isin(pat_ids)]
     missing = len(set(pat_ids) - set(recorded["patient_id"]))
     words = {"transient pain": "transient pain at the injection", "infection": "an infection", "other": "another complication"}
-    parts = []
+    items = []  # (patients, what they had)
     order = ("transient pain", "infection", "ulceration", "necrosis", "other")
     kinds = [k for k in order if k in set(recorded["complication"])]
     for kind in kinds + [k for k in dict.fromkeys(recorded["complication"]) if k not in (*order, "none")]:
         rows = recorded[recorded["complication"] == kind]
-        n = rows["patient_id"].nunique()
-        text = f"{n} {plural(n, 'patient')} had {words.get(kind) or label(tables, 'complications', 'complication', kind).lower()}"
+        what = words.get(kind) or label(tables, "complications", "complication", kind).lower()
         weeks = sorted(int(w) for w in rows["week"].dropna())
         if weeks:
-            text += f" ({plural(len(weeks), 'week')} {join([str(w) for w in weeks])})"
-        parts.append(text)
-    none = recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"})
-    if int(none.sum()):
-        parts.append(f"{int(none.sum())} {plural(int(none.sum()), 'patient')} had none")
-    if not parts:
+            what += f" ({plural(len(weeks), 'week')} {join([str(w) for w in weeks])})"
+        items.append((rows["patient_id"].nunique(), what))
+    none = int(recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"}).sum())
+    if none:
+        items.append((none, "none"))
+    if not items:
         return None
     if len(pat_ids) == 1:
-        kinds = [p.split(" had ", 1)[1] for p in parts]
-        return "The patient had no complication." if kinds == ["none"] else f"As complications, the patient had {join(kinds)}."
-    text = "As complications, " + join(parts) + "."
+        said = [what for _, what in items]
+        return "The patient had no complication." if said == ["none"] else f"As complications, the patient had {join(said)}."
+    text = "As complications, " + join([f"{n} {plural(n, 'patient')} had {what}" for n, what in items]) + "."
     if missing:
         text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
     return text
@@ -174,11 +158,8 @@ def grown(rows: pd.DataFrame, sites: pd.Series) -> str | None:
     rows = rows[rows["reduction_recomputed_pct"] < 0]
     if rows.empty:
         return None
-    parts = [f"{r.lesion_id} ({sites[r.lesion_id]}) by {number(-r.reduction_recomputed_pct, 1)}% "
-             f"({number(r.baseline_mm)} to {number(r.size_mm)} mm)" for r in rows.itertuples()]
-    head = "Lesion" if len(parts) == 1 else f"{len(parts)} lesions had grown:"
-    return f"{head} {join(parts)}." if len(parts) > 1 else f"{head} {parts[0].replace(' by ', ' had grown by ', 1)}."
-
-
-def sessions_total(reg: pd.DataFrame) -> int:
-    return int(sum(sessions(r) for _, r in reg.iterrows()))
+    parts = [(f"{r.lesion_id} ({sites[r.lesion_id]})", f"by {number(-r.reduction_recomputed_pct, 1)}% "
+              f"({number(r.baseline_mm)} to {number(r.size_mm)} mm)") for r in rows.itertuples()]
+    if len(parts) == 1:
+        return f"Lesion {parts[0][0]} had grown {parts[0][1]}."
+    return f"{len(parts)} lesions had grown: {join([f'{who} {how}' for who, how in parts])}."

@@ -14,8 +14,7 @@ import pandas as pd
 from casebook.data.rules import line
 from casebook.data.vocabulary import group
 from casebook.exceptions import Problem
-
-PERIOD_OF = ("identified", "recruited", "treated")  # what the study period (period_start..period_end) covers
+from casebook.reports.sts_series.terms import PERIOD_OF, month
 
 
 def check(t: dict[str, pd.DataFrame], f: dict[str, str]) -> list[Problem]:
@@ -110,7 +109,7 @@ def _study(t, f) -> list[Problem]:
     for i, r in study.iterrows():
         if r["key"] == "period_of" and r["value"] not in PERIOD_OF:
             out.append(Problem(f["study"], line(i), "value", f"'{r['value']}': the period covers patients {' or '.join(PERIOD_OF)}"))
-        if r["key"] in ("period_start", "period_end") and not pd.Series([r["value"]]).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all():
+        if r["key"] in ("period_start", "period_end") and month(r["value"]) is None:
             out.append(Problem(f["study"], line(i), "value", f"'{r['value']}' is not a month written YYYY-MM"))
     return out
 

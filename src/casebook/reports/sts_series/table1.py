@@ -32,8 +32,7 @@ from casebook.reports.sts_series.cells import (
     week_column,
 )
 from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
-from casebook.reports.sts_series.phrases import is_abbreviation
-from casebook.reports.sts_series.terms import diagnosis_code, label
+from casebook.reports.sts_series.terms import diagnosis_code, is_abbreviation, label
 from casebook.reports.sts_series.terms import transcribed as is_transcribed
 
 VIEWS = ("printed", "corrected", "data")

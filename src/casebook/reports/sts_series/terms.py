@@ -12,9 +12,11 @@ import functools
 import pandas as pd
 
 from casebook.data import vocabulary as vocab_module
-from casebook.text import number, plural
 
 TRANSCRIBED, PRIMARY = "transcribed", "primary"
+PERIOD_OF = ("identified", "recruited", "treated")  # what the study period (period_start..period_end) covers
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 _UNIT_WORDS = {"week": ("week", "weeks", "weekly"), "month": ("month", "months", "monthly")}
 
 
@@ -53,6 +55,19 @@ def label(tables, table: str, column: str, value) -> str:
     return vocab_module.label(vocabulary(tables), table, column, value)
 
 
+def month(value) -> str | None:
+    """'2014-07' -> 'July 2014'; None unless the value is a month written YYYY-MM."""
+    text = str(value or "").strip()
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not 1 <= int(text[5:]) <= 12:
+        return None
+    return f"{_MONTHS[int(text[5:]) - 1]} {text[:4]}"
+
+
+def is_abbreviation(code: str) -> bool:
+    """A code written with capitals (SSc, lcSSc, NSF) is an abbreviation to explain; a plain word is not."""
+    return any(ch.isupper() for ch in str(code))
+
+
 def diagnosis_code(row) -> str:
     """The diagnosis as a table cell shows it: the subtype where one is recorded (lcSSc), else the diagnosis."""
     subtype = row.get("diagnosis_subtype") if hasattr(row, "get") else None
@@ -88,30 +103,3 @@ def regimen_name(r) -> str:
     if int(r["interval"]) == 1:
         return _UNIT_WORDS[str(r["interval_unit"])][2]
     return interval_text(r["interval"], r["interval_unit"])
-
-
-def schedule_key(r) -> tuple:
-    """Regimens that share a schedule share this key: (1,) for a single injection, else (interval, unit)."""
-    n = sessions(r)
-    return (1,) if n == 1 else (int(r["interval"]), str(r["interval_unit"]))
-
-
-def span_weeks(r) -> float | None:
-    """Weeks from the first to the last session (a month counted as 52/12 weeks); 0 for a single injection."""
-    n = sessions(r)
-    if n == 1:
-        return 0.0
-    per = 1.0 if r["interval_unit"] == "week" else 52.0 / 12.0
-    return (n - 1) * int(r["interval"]) * per
-
-
-def concentration_text(values) -> str:
-    """'150 mg/ml' or '150 and 250 mg/ml'."""
-    from casebook.text import join
-
-    shown = [number(v, 2) for v in sorted({float(v) for v in values})]
-    return f"{join(shown)} mg/ml"
-
-
-def sessions_text(n: int) -> str:
-    return f"{n} {plural(n, 'session')}"

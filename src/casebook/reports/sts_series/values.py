@@ -10,8 +10,8 @@ from casebook.manuscript.values import Value, value
 from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series import figures as series_figures
 from casebook.reports.sts_series import published
-from casebook.reports.sts_series.phrases import month as _month
 from casebook.reports.sts_series.summary import _study_value
+from casebook.reports.sts_series.terms import month as _month
 from casebook.reports.sts_series.terms import regimen_name
 
 WEEKS = (4, 12)
