@@ -19,14 +19,14 @@ from casebook.exceptions import CasebookError
 PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbclient", "numpy", "pypandoc-binary", "typst")
 
 
-def versions() -> dict[str, str]:
+def versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     """Versions of the software that shapes the artefacts.
 
     Python is given as major.minor: the lock pins every package, not the Python
     patch release, and two machines with the same lock must write the same manifest.
     """
     out = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
-    for name in PACKAGES:
+    for name in packages:
         try:
             out[name] = version(name)
         except PackageNotFoundError:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 from casebook import paths
 from casebook.engine.hashing import sha256_file
@@ -75,19 +74,14 @@ def data_files(report_id: str) -> Block:
 
 def software() -> Block:
     """The versions of the software that computed and typeset the article (from the pinned lock)."""
-    import sys
-
     import pandas as pd
 
     import casebook
+    from casebook.engine.provenance import versions
 
-    rows = [{"Software": "Python", "Version": f"{sys.version_info.major}.{sys.version_info.minor}"},
-            {"Software": "casebook", "Version": casebook.__version__}]
-    for name in SOFTWARE:
-        try:
-            rows.append({"Software": name, "Version": version(name)})
-        except PackageNotFoundError:
-            rows.append({"Software": name, "Version": "not installed"})
+    found = versions(tuple(SOFTWARE))
+    rows = [{"Software": "Python", "Version": found.pop("python")}, {"Software": "casebook", "Version": casebook.__version__},
+            *({"Software": name, "Version": v} for name, v in found.items())]
     return table("software", pd.DataFrame(rows), "Software that computed and typeset this article")
 
 
