@@ -29,7 +29,7 @@ export SOURCE_DATE_EPOCH  := 0
 export PYTHONHASHSEED     := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv validate build html test lab bench lock clean
+.PHONY: help venv validate check build html test lab bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,11 @@ venv: $(STAMP) ## Create .venv from requirements.lock (pinned) and install caseb
 validate: $(STAMP) ## Validate every table under data/ against the data dictionary
 	cd $(ROOT) && $(BIN)/casebook validate
 
+check: $(STAMP) ## The inner loop (seconds): ruff, data validation and every test that executes no notebook
+	cd $(ROOT) && $(BIN)/ruff check --quiet .
+	cd $(ROOT) && $(BIN)/casebook validate > /dev/null
+	cd $(ROOT) && CASEBOOK_NO_KERNELS=1 $(BIN)/python -m pytest -q -m "not slow"
+
 build: $(STAMP) ## Validate the data, execute every notebook headless, write figures/, tables/ and build/site/
 	cd $(ROOT) && $(BIN)/casebook build --jobs $(JOBS)
 	cd $(ROOT) && $(BIN)/casebook html
@@ -59,7 +64,7 @@ build: $(STAMP) ## Validate the data, execute every notebook headless, write fig
 html: $(STAMP) ## Write the static HTML bundle build/site/index.html (no server, no network needed)
 	cd $(ROOT) && $(BIN)/casebook html
 
-test: $(STAMP) ## Run the whole test suite (unit tests, nbval, artefact and browser checks)
+test: $(STAMP) ## The whole suite (minutes): make check's tests, one shared build, nbval, artefacts, browser, bench
 	cd $(ROOT) && $(BIN)/python -m pytest
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook (autosave off: see README)

@@ -202,35 +202,44 @@ def _fresh_venv(tmp: Path) -> float | None:
     return time.perf_counter() - start if proc.returncode == 0 else None
 
 
-def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, say, quick: bool = False,
-            with_test: bool = False) -> dict:
+def _clean_and_floor(out: dict, reps: int, jobs: int, tmp: Path, say, built: Path | None) -> Path:
+    """(a) and (b), side by side; returns a built project copy. With ``built`` (the test run's shared build), the
+    clean build is not repeated: the floor is compared with it."""
     med = statistics.median
-    out: dict = {"cores": os.cpu_count(), "jobs": jobs, "repetitions": reps, "sweep_repetitions": sweep_reps,
-                 "sweep_size": sweep_size, "quick": quick}
-    out["parallel_ceiling"] = 0.0 if quick else med(parallel_ceiling() for _ in range(3))
-    say(f"two CPU-bound processes run {out['parallel_ceiling']:.2f}x as fast as one on this machine")
-
-    say(f"(a) clean full build and (b) the floor, side by side, {reps} x")
     clean, floors = [], []
-    for _i in range(reps):
-        built = _copy(tmp, "clean")
-        clean.append(_build(built, "--jobs", str(jobs))[0])
+    if built is not None:
+        say(f"(a) clean full build: reusing {built}; (b) the floor, once")
+        root = tmp / "clean"
+        shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "tmp"))
         plain = _copy(tmp, "floor")
         floors.append(_timed([sys.executable, str(Path(__file__).resolve()), "floor"], plain)[0])
+    else:
+        say(f"(a) clean full build and (b) the floor, side by side, {reps} x")
+        for _i in range(reps):
+            root = _copy(tmp, "clean")
+            clean.append(_build(root, "--jobs", str(jobs))[0])
+            plain = _copy(tmp, "floor")
+            floors.append(_timed([sys.executable, str(Path(__file__).resolve()), "floor"], plain)[0])
     out["clean_build_runs_s"], out["floor_runs_s"] = clean, floors
-    out["floor_differs"] = _same_artefacts(built, plain)  # the floor must write what the build writes
+    out["clean_build_s"] = med(clean) if clean else float("nan")
+    out["floor_s"] = med(floors)
+    out["floor_differs"] = _same_artefacts(root, plain)  # the floor must write what the build writes
     say(f"    floor and build write the same figures and tables: {not out['floor_differs']}")
+    return root
 
+
+def _noop(out: dict, reps: int, jobs: int, root: Path, say) -> None:
     say(f"(c) no-op rebuild (casebook build + casebook html, as make build runs them), {reps} x")
-    root = built
     _timed([sys.executable, "-m", "casebook", "html"], root)
     noop = []
     for _ in range(reps):
         seconds, proc = _build(root, "--jobs", str(jobs))
         assert "nothing to execute" in proc.stdout, proc.stdout
         noop.append(seconds + _timed([sys.executable, "-m", "casebook", "html"], root)[0])
-    out["noop_runs_s"] = noop
+    out["noop_runs_s"], out["noop_s"] = noop, statistics.median(noop)
 
+
+def _changed(out: dict, reps: int, jobs: int, root: Path, say) -> None:
     say(f"(d) rebuild after one data file changes ({CHANGED_FILE}), {reps} x")
     changed, ran = [], set()
     for _ in range(reps):
@@ -239,34 +248,67 @@ def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, s
         changed.append(seconds)
         ran |= set(_ran(proc.stdout))
     out.update(changed_file=CHANGED_FILE, changed_file_runs_s=changed, changed_file_notebooks=sorted(ran),
-               changed_file_expected=_expected_after_change(root))
+               changed_file_expected=_expected_after_change(root), changed_file_s=statistics.median(changed))
 
+
+def _nbval(out: dict, reps: int, root: Path, say, quick: bool) -> None:
+    """(e) nbval as make test runs it: the committed notebooks against a build's, compared without a kernel."""
     say("(e) the notebook checks of make test (nbval)" + (": skipped in quick mode" if quick else f", {reps} x"))
-    nb_root = _copy(tmp, "nbval")
-    targets = ["notebooks"]
-    nbval = []
-    for _ in range(0 if quick else reps):
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(nb_root),
-               "-n", "2", "--dist", "loadfile", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
-               str(MAIN / "tests" / "nbval-sanitize.cfg"), *targets]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=nb_root, env=_env(nb_root), capture_output=True, text=True, timeout=1800)
-        nbval.append(time.perf_counter() - start)
-        out["test_notebooks_passed"] = proc.returncode == 0
-    out["test_notebooks_runs_s"] = nbval
+    sys.path.insert(0, str(MAIN / "tests"))
+    from helpers import run_nbval
 
+    notebooks = sorted({str(p.relative_to(MAIN)) for p in (MAIN / "notebooks").glob("*.ipynb")})
+    runs = []
+    for _ in range(0 if quick else reps):
+        start = time.perf_counter()
+        out["test_notebooks_passed"] = run_nbval(MAIN, root, *notebooks).returncode == 0
+        runs.append(time.perf_counter() - start)
+    out["test_notebooks_runs_s"] = runs
+    out["test_notebooks_s"] = statistics.median(runs) if runs else float("nan")
+
+
+def _sweep(out: dict, sweep_reps: int, sweep_size: int, tmp: Path, say, quick: bool) -> None:
     say(f"(f) sweep of {sweep_size} synthetic series, {sweep_reps} x with 1 job and with 2 jobs"
-        + (": skipped in quick mode" if quick else ""))
+        + (": one series, one job, in quick mode" if quick else ""))
     sweeps: dict[int, list[float]] = {1: [], 2: []}
-    for _ in range(0 if quick else sweep_reps):
-        for n in (1, 2):
+    for _ in range(sweep_reps):
+        for n in (1,) if quick else (1, 2):
             root = _copy(tmp, "sweep")
             manifest, slugs = _sweep_manifest(root, sweep_size)
             seconds, proc = _build(root, "--manifest", str(manifest), "--jobs", str(n), "--only", *slugs)
             assert len(_ran(proc.stdout)) == 1 and proc.stdout.count("] done ") == sweep_size, proc.stdout[-2000:]
             sweeps[n].append(seconds)
+    nan = float("nan")
     out["sweep_1job_runs_s"], out["sweep_2jobs_runs_s"] = sweeps[1], sweeps[2]
+    out["sweep_1job_s"] = statistics.median(sweeps[1]) if sweeps[1] else nan
+    out["sweep_2jobs_s"] = statistics.median(sweeps[2]) if sweeps[2] else nan
+    out["sweep_speedup"] = out["sweep_1job_s"] / out["sweep_2jobs_s"] if sweeps[2] else nan
 
+
+def _targets(out: dict) -> dict:
+    return {
+        "clean_over_floor <= 0.70": out["clean_over_floor"] <= TARGETS["clean_over_floor"],
+        "clean_over_floor <= 1.0": out["clean_over_floor"] <= 1.0,
+        "noop_s <= 0.5": out["noop_s"] <= TARGETS["noop_s"],
+        "changed file re-executes only its readers": out["changed_file_notebooks"] == out["changed_file_expected"],
+        "sweep_speedup >= 1.8": out["sweep_speedup"] >= TARGETS["sweep_speedup"],
+        "fresh venv <= 30 s": out["fresh_venv_s"] is not None and out["fresh_venv_s"] <= TARGETS["fresh_venv_s"],
+        "make test <= 150 s": out["make_test_s"] is not None and out["make_test_s"] <= TARGETS["make_test_s"],
+        "floor writes what the build writes": not out["floor_differs"],
+    }
+
+
+def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, say, quick: bool = False,
+            with_test: bool = False, built: Path | None = None) -> dict:
+    out: dict = {"cores": os.cpu_count(), "jobs": jobs, "repetitions": reps, "sweep_repetitions": sweep_reps,
+                 "sweep_size": sweep_size, "quick": quick}
+    out["parallel_ceiling"] = 0.0 if quick else statistics.median(parallel_ceiling() for _ in range(3))
+    say(f"two CPU-bound processes run {out['parallel_ceiling']:.2f}x as fast as one on this machine")
+    root = _clean_and_floor(out, reps, jobs, tmp, say, built)
+    _noop(out, reps, jobs, root, say)
+    _changed(out, reps, jobs, root, say)
+    _nbval(out, reps, root, say, quick)
+    _sweep(out, sweep_reps, sweep_size, tmp, say, quick)
     out["fresh_venv_s"] = None if quick else _fresh_venv(tmp)
     say(f"(g) fresh clone make venv: {out['fresh_venv_s']}")
     out["make_test_s"] = None
@@ -275,22 +317,8 @@ def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, s
         start = time.perf_counter()
         subprocess.run(["make", "-s", "test"], cwd=MAIN, capture_output=True, text=True)
         out["make_test_s"] = time.perf_counter() - start
-
-    nan = float("nan")
-    out.update(clean_build_s=med(clean), floor_s=med(floors), noop_s=med(noop), changed_file_s=med(changed),
-               test_notebooks_s=med(nbval) if nbval else nan, sweep_1job_s=med(sweeps[1]) if sweeps[1] else nan,
-               sweep_2jobs_s=med(sweeps[2]) if sweeps[2] else nan)
     out["clean_over_floor"] = out["clean_build_s"] / out["floor_s"]
-    out["sweep_speedup"] = out["sweep_1job_s"] / out["sweep_2jobs_s"] if sweeps[1] else nan
-    out["targets"] = {
-        "clean_over_floor <= 0.70": out["clean_over_floor"] <= TARGETS["clean_over_floor"],
-        "noop_s <= 0.5": out["noop_s"] <= TARGETS["noop_s"],
-        "changed file re-executes only its readers": out["changed_file_notebooks"] == out["changed_file_expected"],
-        "sweep_speedup >= 1.8": out["sweep_speedup"] >= TARGETS["sweep_speedup"],
-        "fresh venv <= 30 s": out["fresh_venv_s"] is not None and out["fresh_venv_s"] <= TARGETS["fresh_venv_s"],
-        "make test <= 150 s": out["make_test_s"] is not None and out["make_test_s"] <= TARGETS["make_test_s"],
-        "floor writes what the build writes": not out["floor_differs"],
-    }
+    out["targets"] = _targets(out)
     return out
 
 
@@ -304,7 +332,8 @@ def table(r: dict) -> str:
     rows = [
         ("(a) clean full build", f"{r['clean_build_s']:.2f} s", ""),
         ("(b) floor (plain Python, 1 process)", f"{r['floor_s']:.2f} s", ""),
-        ("    (a)/(b)", f"{r['clean_over_floor']:.2f}", f"<= 0.70: {mark(t['clean_over_floor <= 0.70'])}"),
+        ("    (a)/(b)", f"{r['clean_over_floor']:.2f}",
+         f"<= 1.0: {mark(t['clean_over_floor <= 1.0'])}; <= 0.70 (the aim): {mark(t['clean_over_floor <= 0.70'])}"),
         ("    floor writes what the build writes", "", mark(t["floor writes what the build writes"])),
         ("(c) no-op make build (build + html)", f"{r['noop_s']:.2f} s", f"<= 0.5 s: {mark(t['noop_s <= 0.5'])}"),
         (
@@ -344,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(MAIN / "build" / "bench.json"))
     parser.add_argument("--quick", action="store_true",
                         help="every measurement once on the smallest inputs (make test runs this: a broken bench fails CI)")
-    parser.add_argument("--with-test", action="store_true", help="also time make test (about 5 minutes)")
+    parser.add_argument("--with-test", action="store_true", help="also time make test (about 3 minutes)")
+    parser.add_argument("--built", help="a built project copy to reuse instead of a clean build (quick mode, in make test)")
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.sweep_reps, args.sweep_size = 1, 1, 1
@@ -354,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="casebook-bench-"))
     try:
         result = measure(args.reps, args.sweep_reps, args.sweep_size, args.jobs, tmp,
-                         lambda line: print(line, file=sys.stderr, flush=True), quick=args.quick, with_test=args.with_test)
+                         lambda line: print(line, file=sys.stderr, flush=True), quick=args.quick, with_test=args.with_test,
+                         built=Path(args.built) if args.built else None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = Path(args.out)

@@ -1,53 +1,31 @@
-"""Fixtures shared by every test, and the nbval sandbox.
+"""Fixtures shared by every test, and the builds a test run shares.
 
-nbval executes the committed notebooks, which write their figures and tables. So that ``make test`` never
-touches the working tree, each nbval kernel starts with ``CASEBOOK_ROOT`` pointing at a throw-away copy of
-the project (same data, same committed artefacts); this process's own ``casebook.paths`` is not affected.
+A test run builds the project once (:func:`built_project`): every pytest-xdist worker uses that one build, made by
+whichever worker asks first while the others wait on a lock. Tests that change something work on a copy of it
+(``clone_built``), whose next build executes only what their change touches; ``changed_build`` is one such copy,
+with one measured size changed, shared the same way. nbval compares the committed notebooks with the shared
+build's (``tests/nbval_replay.py``); it executes nothing itself.
 """
 
 from __future__ import annotations
 
-import atexit
-import os
+import fcntl
+import json
 import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import copy_project, copy_with_code, run_casebook
+from helpers import CHANGED, change_size, clone_built, copy_project, copy_with_code, run_casebook
 
-collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not nbval references
+collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not test modules
 
 
 @pytest.fixture
 def fixture_project(tmp_path: Path) -> Path:
     """A temporary project holding the fixture notebooks and manifest, not yet built."""
     return copy_project(tmp_path / "project", fixtures=True)
-
-
-_sandbox: Path | None = None
-
-
-def _nbval_sandbox() -> Path:
-    global _sandbox
-    if _sandbox is None:
-        _sandbox = copy_project(Path(tempfile.mkdtemp(prefix="casebook-nbval-")) / "project")
-        atexit.register(shutil.rmtree, _sandbox.parent, True)
-    return _sandbox
-
-
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_setup(item):
-    # nbval starts a notebook's kernel while setting up its first cell; the kernel inherits os.environ.
-    if type(item).__name__ != "NbCellItem" or "CASEBOOK_ROOT" in os.environ:
-        yield
-        return
-    os.environ["CASEBOOK_ROOT"] = str(_nbval_sandbox())
-    try:
-        yield
-    finally:
-        del os.environ["CASEBOOK_ROOT"]
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +36,54 @@ def tables() -> dict:
     return load_dataset("sts-series")
 
 
+def _shared(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(folder)`` once per test run, whichever xdist worker asks first; the others wait on its lock (an
+    event, not a guess of how long it takes). A failure is recorded and fails every test that needs it."""
+    base = tmp_path_factory.getbasetemp()
+    if base.name.startswith("popen-gw"):  # an xdist worker: the run's folder is shared by every worker
+        base = base.parent
+    folder, status = base / f"shared-{name}", base / f"shared-{name}.json"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not status.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                make(folder)
+                status.write_text(json.dumps({"ok": True}))
+            except BaseException as exc:  # noqa: BLE001 - every waiting worker must learn of it
+                status.write_text(json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}))
+                raise
+    outcome = json.loads(status.read_text())
+    if not outcome["ok"]:
+        pytest.fail(f"the shared {name} failed in another worker:\n{outcome['error']}")
+    return folder / "project"
+
+
+def _clean_build(folder: Path) -> None:
+    root = copy_with_code(folder / "project")
+    run_casebook(root, "build", "--force", "--jobs", "2")
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
-    """ONE clean rebuild of the whole project (code included, cache populated) shared by the tests that need one.
+    """ONE clean rebuild of the whole project (code included, cache populated) per test run, shared by every worker.
 
-    Tests that change it work on ``clone_built(built_project, tmp_path / ...)``: their next build then executes
-    only what their change touches. (With pytest-xdist each worker that needs it builds it once.)
+    Never change it: work on ``clone_built(built_project, tmp_path / ...)``, whose next build executes only what
+    the change touches.
     """
-    root = copy_with_code(tmp_path_factory.mktemp("built") / "project")
-    run_casebook(root, "build", "--force", "--jobs", "2")
-    return root
+    return _shared(tmp_path_factory, "build", _clean_build)
+
+
+@pytest.fixture(scope="session")
+def changed_build(built_project, tmp_path_factory) -> tuple[Path, str]:
+    """The shared build, cloned, with one measured size changed (:data:`CHANGED`) and rebuilt incrementally; and the
+    build's output. Shared by every worker, like ``built_project``; never change it either."""
+
+    def make(folder: Path) -> None:
+        root = clone_built(built_project, folder / "project")
+        what = change_size(root, *CHANGED)
+        out = run_casebook(root, "build", "--jobs", "2").stdout
+        (folder / "build.out").write_text(f"{what}\n{out}", encoding="utf-8")
+
+    root = _shared(tmp_path_factory, "changed-build", make)
+    return root, (root.parent / "build.out").read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ pyproject.toml). Fixtures live in ``conftest.py`` files, helpers here.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -47,27 +49,34 @@ def run_build(root: Path, *args: str, check: bool = True) -> subprocess.Complete
     return proc
 
 
-def run_nbval(root: Path, *notebooks: Path) -> subprocess.CompletedProcess:
-    """nbval, as ``make test`` runs it, over notebooks of the project copy at ``root``."""
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+def run_nbval(reference: Path, executed: Path, *notebooks: str) -> subprocess.CompletedProcess:
+    """nbval's comparison (``tests/nbval_replay.py``) of the notebooks as stored under ``reference`` with the same
+    notebooks executed under ``executed``: no kernel, no second execution. ``notebooks`` are project-relative."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(MAIN / "tests"), os.environ.get("PYTHONPATH", "")])}
     cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "addopts=",
-        "--rootdir",
-        str(root),
-        "--nbval",
-        "--nbval-current-env",
-        "--nbval-sanitize-with",
-        str(MAIN / "tests" / "nbval-sanitize.cfg"),
-        *map(str, notebooks),
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval_replay", "-o", "addopts=",
+        "--rootdir", str(reference), "--nbval-replay-from", str(executed),
+        "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"),
+        *(str(reference / nb) for nb in notebooks),
     ]
-    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(cmd, cwd=reference, env=env, capture_output=True, text=True, timeout=600)
+
+
+CHANGED = ("L4", "12", "20")  # lesion, week, new size in mm (was 80): a 75% reduction, still not the printed 80%
+
+
+def change_size(root: Path, lesion: str, week: str, size: str) -> str:
+    """Set one measured size in the series data (still valid); return what changed."""
+    path = root / "data" / "sts-series" / "measurements.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["lesion_id"] == lesion and r["week"] == week)
+    old, row["size_mm"] = row["size_mm"], size
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return f"{lesion} week {week}: {old} -> {size} mm"
 
 
 def copy_tables(tables: dict) -> dict:

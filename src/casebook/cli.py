@@ -70,7 +70,7 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     print(f"data valid: {len(counts)} tables, {sum(counts.values())} rows", flush=True)
     result = build.build(args.manifest, jobs=args.jobs, force=args.force, only=args.only,
-                         echo=lambda line: print(line, flush=True))
+                         echo=lambda line: print(line, flush=True), kernels=args.kernels)
     print(build.main_summary(result))
     return 0
 
@@ -95,6 +95,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", "-j", type=int, default=None, help="notebooks executed in parallel (default: number of cores)")
     b.add_argument("--force", action="store_true", help="execute every notebook, even those that are up to date")
     b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (stem or path)")
+    b.add_argument("--kernels", choices=("fork", "fresh"), default=None,
+                   help="fork kernels from a factory that imported [build] preload once (default), or start each afresh")
     b.set_defaults(func=_build)
     sub.add_parser("html", help="write the static HTML bundle build/site/ (opens with no server, no network)").set_defaults(func=_html)
     return parser

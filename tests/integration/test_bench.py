@@ -17,10 +17,11 @@ from helpers import MAIN
 pytestmark = pytest.mark.slow
 
 
-def test_bench_quick_mode_runs_and_its_floor_matches_the_build(tmp_path):
+def test_bench_quick_mode_runs_and_its_floor_matches_the_build(built_project, tmp_path):
+    """The quick mode reuses the test run's shared build instead of making a clean build of its own."""
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(MAIN / "benchmarks" / "bench.py"), "--quick", "--out", str(out)],
-                          cwd=MAIN, capture_output=True, text=True, timeout=900)
+    cmd = [sys.executable, str(MAIN / "benchmarks" / "bench.py"), "--quick", "--built", str(built_project), "--out", str(out)]
+    proc = subprocess.run(cmd, cwd=MAIN, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["floor_differs"] == [], result["floor_differs"]

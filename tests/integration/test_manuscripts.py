@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
@@ -37,25 +35,10 @@ def test_building_twice_changes_nothing(built_project, tmp_path):
     assert _files(root) == before
 
 
-def _change_size(root: Path, lesion: str, week: str, size: str) -> None:
-    path = root / "data" / "sts-series" / "measurements.csv"
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    row = next(r for r in rows if r["lesion_id"] == lesion and r["week"] == week)
-    row["size_mm"] = size
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def test_a_changed_data_value_changes_article_corrected_edition_and_corrigendum(built_project, tmp_path):
-    root = clone_built(built_project, tmp_path / "changed")
-    before = _files(root)
-    _change_size(root, "L4", "12", "20")  # 80 -> 20 mm: a 75% reduction, still not the printed 80%
-    out = run_casebook(root, "build", "--jobs", "2").stdout
+def test_a_changed_data_value_changes_article_corrected_edition_and_corrigendum(built_project, changed_build):
+    root, out = changed_build  # one size changed (L4 at week 12, 80 -> 20 mm: a 75% reduction), rebuilt
     assert "04-manuscripts" in out
-    after = _files(root)
+    before, after = _files(built_project), _files(root)
     unchanged = [f for f in EDITIONS if after[f"manuscripts/sts-series/{f}"] == before[f"manuscripts/sts-series/{f}"]]
     assert unchanged == []
     notice = after["manuscripts/sts-series/sts-series-corrigendum.md"].decode("utf-8")

@@ -1,7 +1,9 @@
-"""Regression checks beyond nbval: artefact hashes against provenance.json, proof that the checks fail
-when a data value changes, and proof that the report notebooks are really parameterised.
+"""Regression checks: the shared clean build against what is committed (artefact hashes in provenance.json, the
+notebooks' outputs through nbval), proof that both checks fail when a data value changes, and proof that the
+report notebooks are really parameterised.
 
-nbval itself runs over notebooks/*.ipynb from the pytest configuration in pyproject.toml.
+nbval compares, it does not execute (``tests/nbval_replay.py``): the notebooks run once per test run, in the
+shared build.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 
 from casebook.engine import build, provenance
 
-from helpers import MAIN, copy_project, run_build, run_nbval
+from helpers import CHANGED, MAIN, copy_project, run_build, run_nbval
 
 PROJECT_NOTEBOOKS = sorted({r.notebook for r in build.read_manifest(MAIN / "notebooks" / "build.toml")})
 SERIES_NOTEBOOK = "notebooks/02-sts-series-intralesional-thiosulfate.ipynb"
@@ -43,11 +45,6 @@ def _perturb(root: Path) -> str:
     return f"{row['lesion_id']} week {row['week']}: {old} -> {row['size_mm']} mm"
 
 
-def _artefact_differences(root: Path, committed: dict) -> list[str]:
-    run_build(root, "--force")
-    return provenance.diff(committed, provenance.read(root / "provenance.json"))
-
-
 @pytest.mark.slow
 def test_committed_artefacts_match_a_clean_rebuild(built_project: Path):
     """nbval skips images: the shared clean rebuild (every notebook, forced) must give every artefact's sha256."""
@@ -58,29 +55,46 @@ def test_committed_artefacts_match_a_clean_rebuild(built_project: Path):
     assert (root / "provenance.json").read_bytes() == (MAIN / "provenance.json").read_bytes()
 
 
-def _assert_checks_fail_on_change(root: Path, notebooks: list[str]) -> None:
-    committed = provenance.read(root / "provenance.json")
-    what = _perturb(root)
-    nbval = run_nbval(root, *(root / nb for nb in notebooks))
+@pytest.mark.slow
+def test_nbval_finds_the_committed_outputs_in_the_clean_rebuild(built_project: Path):
+    """Every code cell of every committed notebook shows what the shared clean build's cell shows (nbval, strict)."""
+    proc = run_nbval(MAIN, built_project, *PROJECT_NOTEBOOKS)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    cells = sum(1 for nb in PROJECT_NOTEBOOKS for c in json.loads((MAIN / nb).read_text())["cells"] if c["cell_type"] == "code")
+    assert f"{cells} passed" in proc.stdout, proc.stdout[-2000:]
+
+
+def _assert_checks_fail(reference: Path, changed: Path, notebooks: list[str], what: str) -> None:
+    """nbval and the artefact hashes both fail for the copy at ``changed``, built after ``what`` changed."""
+    nbval = run_nbval(reference, changed, *notebooks)
     assert nbval.returncode != 0, f"nbval passed although {what}:\n{nbval.stdout[-3000:]}"
-    failing = [nb for nb in notebooks if Path(nb).name in nbval.stdout and "FAILED" in nbval.stdout]
+    failing = [nb for nb in notebooks if f"{nb}::Cell" in nbval.stdout and "Cell outputs differ" in nbval.stdout]
     assert failing, f"nbval output names no notebook:\n{nbval.stdout[-3000:]}"
-    differences = _artefact_differences(root, committed)
+    committed = provenance.read(reference / "provenance.json")
+    differences = provenance.diff(committed, provenance.read(changed / "provenance.json"))
     assert differences, f"artefact check passed although {what}"
     assert any("data/sts-series/measurements.csv" in d for d in differences), differences
 
 
 @pytest.mark.slow
-def test_checks_fail_on_change_fixture(fixture_project: Path):
+def test_checks_fail_on_change_fixture(fixture_project: Path, tmp_path: Path):
     """On the fixture project: build it (the 'committed' state), change one value, nbval and hashes fail."""
-    (fixture_project / "notebooks" / "build.toml").write_text('[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n')
+    notebook = "notebooks/fixture-sts.ipynb"
+    (fixture_project / "notebooks" / "build.toml").write_text(f'[[notebook]]\npath = "{notebook}"\n')
     run_build(fixture_project)
-    _assert_checks_fail_on_change(fixture_project, ["notebooks/fixture-sts.ipynb"])
+    reference = tmp_path / "reference"
+    shutil.copytree(fixture_project / "notebooks", reference / "notebooks")
+    shutil.copy2(fixture_project / "provenance.json", reference / "provenance.json")
+    what = _perturb(fixture_project)
+    run_build(fixture_project)
+    _assert_checks_fail(reference, fixture_project, [notebook], what)
 
 
 @pytest.mark.slow
-def test_checks_fail_on_change_project(tmp_path: Path):
-    """On a copy of the repository: the committed notebooks and artefacts no longer match."""
+def test_checks_fail_on_change_project(changed_build):
+    """On a copy of the shared build with one size changed and rebuilt: the committed notebooks and artefacts no
+    longer match."""
+    root, _ = changed_build
     readers = sorted(
         {
             e["notebook"]
@@ -89,7 +103,7 @@ def test_checks_fail_on_change_project(tmp_path: Path):
         }
     )
     assert readers, "no committed notebook reads data/sts-series/measurements.csv"
-    _assert_checks_fail_on_change(copy_project(tmp_path / "project"), readers)
+    _assert_checks_fail(MAIN, root, readers, "{} week {}: size set to {} mm".format(*CHANGED))
 
 
 @pytest.mark.slow

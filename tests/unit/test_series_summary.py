@@ -37,9 +37,8 @@ def test_numbers_are_computed(tables):
 
 
 def test_concentration_parameter_changes_the_volumes(tables):
-    assert (
-        "0.13 to 2.75 ml at 100 mg/ml"
-    )  # 12.5 / 100 = 0.125, rounded half-up (casebook.text) in ss.case_summary(tables, [4, 12], 100.0)
+    # 12.5 / 100 = 0.125 ml, rounded half-up (casebook.text)
+    assert "0.13 to 2.75 ml at 100 mg/ml" in ss.case_summary(tables, [4, 12], 100.0)
 
 
 def test_own_words_not_the_report_sentences(tables):

@@ -1,8 +1,8 @@
 """The headless build: execute every notebook of the manifest with papermill, incrementally and in parallel.
 
 :func:`build` plans each run (its parameters are checked and its cache key computed before any kernel starts),
-skips those whose record still holds (:mod:`casebook.engine.cache`), executes the others wave by wave (a notebook
-named in another's ``after`` runs first) on an :class:`~casebook.engine.executor.Executor`, records each outcome
+skips those whose record still holds (:mod:`casebook.engine.cache`), executes each of the others as soon as the
+notebooks it comes ``after`` have finished, on an :class:`~casebook.engine.executor.Executor`, records each outcome
 (:mod:`casebook.engine.record`) and rewrites ``provenance.json``. A failing run's writes are undone; its executed
 notebook is kept in ``build/failed/``. This module never knows what a report contains.
 """
@@ -24,7 +24,7 @@ from casebook.engine.executor import Executor, KernelPoolExecutor
 from casebook.engine.hashing import sha256_json
 from casebook.engine.manifest import DEFAULT_SET, Manifest, Run, read_manifest
 from casebook.engine.parameters import declared_parameters, injected_parameters, parameters_cells
-from casebook.engine.protocol import FIXED_ENV
+from casebook.engine.protocol import FIXED_ENV, NO_KERNELS_ENV
 from casebook.exceptions import BuildError, NotebookExecutionError
 
 # jsonschema (under nbformat, hence papermill) imports the optional rfc3987_syntax, which compiles a Lark
@@ -87,8 +87,10 @@ class Build:
     """One invocation of the build: the manifest, the cache, the records made so far and the outcome."""
 
     def __init__(self, manifest: Manifest, jobs: int | None, force: bool, echo: Callable[[str], None],
-                 executor: Callable[[int, Path, tuple[str, ...]], Executor] = KernelPoolExecutor):
+                 executor: Callable[[int, Path, tuple[str, ...], str], Executor] = KernelPoolExecutor,
+                 kernels: str | None = None):
         self.manifest, self.jobs, self.force, self.echo = manifest, jobs, force, echo
+        self.kernels = kernels or manifest.kernels
         self.cache = Cache(paths.BUILD / "cache")
         self.make_executor = executor
         self.executor: Executor | None = None
@@ -101,11 +103,9 @@ class Build:
 
     def execute(self, runs: list[Run]) -> BuildResult:
         plans = {run: plan(run, self.cache) for run in runs}  # every run is checked before any executes
+        self.manifest.waves(runs)  # a cycle among them is an error before anything runs
         try:
-            for wave in self.manifest.waves(runs):
-                todo = [p for p in (self._plan(plans[run], runs) for run in wave) if p is not None]
-                if todo:
-                    self._execute_wave(todo, len(runs))
+            self._execute(runs, plans)
         except KeyboardInterrupt:
             # Runs that finished are recorded; the manifest must describe exactly what is on disk now.
             self._update_provenance(BuildResult(executed=self.result.executed))
@@ -118,6 +118,51 @@ class Build:
         if self.result.failed:
             raise NotebookExecutionError("\n".join(self.messages))
         return self.result
+
+    def _execute(self, runs: list[Run], plans: dict[Run, Plan]) -> None:
+        """Submit each run as soon as every notebook it comes ``after`` has finished (not wave by wave: the
+        manuscripts need not wait for the audit), record each as it finishes."""
+        waiting, known = list(runs), {r.notebook for r in runs}
+        done: set[Run] = set()
+        submitted = 0
+
+        def release() -> list[Plan]:
+            todo: list[Plan] = []
+            while True:
+                finished = {r.notebook for r in runs} - {r.notebook for r in runs if r not in done}
+                ready = [r for r in waiting if all(a in finished or a not in known for a in r.after)]
+                if not ready:
+                    return todo
+                for run in ready:
+                    waiting.remove(run)
+                    p = self._plan(plans[run], runs)
+                    if p is None:
+                        done.add(run)  # skipped (up to date) or not executable: its readers may go on
+                    else:
+                        todo.append(p)
+                if todo:
+                    return todo
+
+        todo, recorded = release(), 0
+        while todo:
+            self._submit(todo, len(runs))
+            submitted += len(todo)
+            todo = []
+            try:
+                for p, outcome in self.executor.results():
+                    recorded += 1
+                    self._record(p, outcome, f"[{recorded}/{submitted}]")
+                    done.add(p.run)
+                    todo = release()
+                    if todo:
+                        break  # submit them now, while the others still run
+            except BaseException:
+                # Interrupted: stop every kernel and worker now, then undo whatever the unfinished runs wrote.
+                self.executor.kill()
+                for workdir in sorted((paths.BUILD / "tmp").glob("kernel-*")):
+                    record.undo(workdir)
+                    shutil.rmtree(workdir, ignore_errors=True)
+                raise
 
     def _plan(self, p: Plan, runs: list[Run]) -> Plan | None:
         run = p.run
@@ -143,24 +188,16 @@ class Build:
         self.result.skipped.append(run.label)
         return None
 
-    def _execute_wave(self, todo: list[Plan], n_runs: int) -> None:
+    def _submit(self, todo: list[Plan], n_runs: int) -> None:
         if self.executor is None:
-            # Sized for the largest wave still to come; workers start (and boot a kernel) right away.
+            if os.environ.get(NO_KERNELS_ENV):
+                raise BuildError(f"{NO_KERNELS_ENV} is set (make check): this would execute {todo[0].run.label}")
+            # Sized for the runs there are; workers start (and boot a kernel) right away.
             jobs = max(1, min(self.jobs or os.cpu_count() or 1, n_runs))
-            self.executor = self.make_executor(jobs, _scratch(), self.manifest.preload)
+            self.executor = self.make_executor(jobs, _scratch(), self.manifest.preload, self.kernels)
         self.echo(f"executing {len(todo)} notebook run(s) with {max(1, min(self.executor.jobs, len(todo)))} job(s)")
         for p in todo:
             self.executor.submit(p, p.run.notebook, p.injected, p.parameters_index)
-        try:
-            for i, (p, outcome) in enumerate(self.executor.results(), start=1):
-                self._record(p, outcome, f"[{i}/{len(todo)}]")
-        except BaseException:
-            # Interrupted: stop every kernel and worker now, then undo whatever the unfinished runs wrote.
-            self.executor.kill()
-            for workdir in sorted((paths.BUILD / "tmp").glob("kernel-*")):
-                record.undo(workdir)
-                shutil.rmtree(workdir, ignore_errors=True)
-            raise
 
     def _record(self, p: Plan, outcome: dict, count: str) -> None:
         run = p.run
@@ -221,7 +258,7 @@ def _scratch() -> Path:
 
 
 def build(manifest: str | os.PathLike | None = None, jobs: int | None = None, force: bool = False,
-          only: list[str] | None = None, echo: Callable[[str], None] = print) -> BuildResult:
+          only: list[str] | None = None, echo: Callable[[str], None] = print, kernels: str | None = None) -> BuildResult:
     """Execute what changed; raise NotebookExecutionError (after finishing the other runs) if any run failed."""
     for var, value in FIXED_ENV.items():
         os.environ[var] = value  # this process hashes and writes too
@@ -231,7 +268,7 @@ def build(manifest: str | os.PathLike | None = None, jobs: int | None = None, fo
         runs = [r for r in runs if r.stem in only or r.notebook in only or r.slug in only]
         if not runs:
             raise BuildError(f"--only {' '.join(only)}: no such notebook in the manifest")
-    result = Build(m, jobs, force, echo).execute(runs)
+    result = Build(m, jobs, force, echo, kernels=kernels).execute(runs)
     if not result.executed and not result.failed:
         echo(f"nothing to execute: all {len(runs)} notebook run(s) are up to date")
     return result

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import abc
 import multiprocessing
-import os
-import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
+
+GRACE_S = 2.0  # how long an interrupted kernel has to end before it is killed (Ctrl-C)
 
 
 class Executor(abc.ABC):
@@ -37,7 +37,7 @@ class Executor(abc.ABC):
 class KernelPoolExecutor(Executor):
     """A pool of ``jobs`` worker processes, each with a kernel started ahead of need."""
 
-    def __init__(self, jobs: int, scratch: Path, preload: tuple[str, ...] = ()):
+    def __init__(self, jobs: int, scratch: Path, preload: tuple[str, ...] = (), kernels: str = "fork"):
         # forkserver: workers start clean (no copied threads or state) but fast, from one server that has
         # already imported the worker code and papermill.
         ctx = multiprocessing.get_context("forkserver")
@@ -46,8 +46,9 @@ class KernelPoolExecutor(Executor):
 
         self.jobs, self.scratch = jobs, scratch
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
-                                         initargs=(str(scratch), tuple(preload)))
+                                         initargs=(str(scratch), tuple(preload), kernels))
         self._pending: dict[Future, object] = {}
+        self._killed = False
 
     def submit(self, token, notebook: str, parameters: dict, parameters_index: int) -> None:
         from casebook.engine.kernels import execute
@@ -66,20 +67,27 @@ class KernelPoolExecutor(Executor):
                                "evalue": str(exc), "seconds": 0.0}
                 yield token, outcome
 
-    def kill(self) -> None:
-        """SIGKILL every kernel the workers started (they run in their own sessions), then the workers."""
-        for pidfile in self.scratch.glob("kernel-*/kernel.pid"):
-            try:
-                os.kill(int(pidfile.read_text(encoding="ascii")), signal.SIGKILL)
-            except (OSError, ValueError):
-                pass
+    def kill(self, grace: float = GRACE_S) -> None:
+        """Interrupt every kernel, kill those still running after ``grace`` seconds, then kill the workers.
+
+        Kernels run in their own sessions (a terminal's Ctrl-C reaches only the build); their worker stops them.
+        When this returns, no kernel of this build runs: none can write an artefact after the build undoes them.
+        """
+        from casebook.engine.kernels import kernel_pids, stop_kernels
+
+        # Interrupted, a kernel's cell stops; its worker then ends it, which ends the wait at once.
+        stop_kernels(kernel_pids(self.scratch, running=False), 0)  # waiting kernels have nothing to stop
+        stop_kernels(kernel_pids(self.scratch, running=True), grace)
         for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
             try:
                 proc.kill()
-                proc.join(5)
+                proc.join()
             except (OSError, ValueError, AttributeError):
                 pass
+        stop_kernels(kernel_pids(self.scratch, factories=True), 0)  # their forked kernels die with them
+        stop_kernels(kernel_pids(self.scratch), 0)  # one its worker booted meanwhile
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._killed = True
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=not self._killed, cancel_futures=True)

@@ -1,34 +1,45 @@
-"""Worker side of the build: one kernel started ahead of need, warmed, and handed a notebook by papermill.
+"""Worker side of the build: one kernel started ahead of need and handed a notebook by papermill.
 
-Each worker process of the pool holds a :class:`KernelSlot`: a kernel booted (and its preload imported) while the
-worker waits, so a run does not pay for the boot (about 0.6 s) or the imports of pandas, Matplotlib, seaborn and
-pandera (about 1.5 s). A finished kernel is killed rather than asked to shut down (every output is collected).
-Each kernel gets its own folder under ``build/tmp/`` for its logs (:mod:`casebook.engine.protocol`), fixed when it
-starts; the run it serves reports that folder.
+Each worker process of the pool holds a :class:`KernelSlot`: a kernel booted while the worker waits, so a run does
+not pay for the boot. With ``kernels = "fork"`` (the default) the kernels come from the worker's kernel factory
+(:mod:`casebook.engine.zygote`), which imported ipykernel and the manifest's ``preload`` once; with ``"fresh"``
+each kernel is a new ``python -m ipykernel_launcher`` process. Kernels talk over IPC sockets in a folder of their
+own, never over TCP: no port is chosen, so kernels that start at the same moment cannot race for one.
+
+A finished kernel is killed rather than asked to shut down (every output is collected). Each kernel gets its own
+folder under ``build/tmp/`` for its logs (:mod:`casebook.engine.protocol`) and its pid, which the build uses to
+interrupt and stop it on Ctrl-C.
 """
 
 from __future__ import annotations
 
 import multiprocessing.util
 import os
+import select
+import shutil
 import signal
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook import paths
-from casebook.engine.protocol import STATE_DIRS, kernel_env
+from casebook.engine.protocol import STATE_DIRS, base_env, kernel_env
+from casebook.engine.zygote import Factory, die_with_parent, provisioner
 
 KERNEL_NAME = "python3"
+PIDFILE = "kernel.pid"
+RUNNING = "running"  # in a kernel's folder once it is handed a notebook
 
 
 @dataclass
 class KernelSlot:
-    """This worker's waiting kernel: its manager and its folder."""
+    """This worker's waiting kernel: its manager, its folder and its socket folder."""
 
     scratch: Path
-    preload: tuple[str, ...] = ()
+    factory: Factory | None = None  # None: fresh kernels
     count: int = 0
     ready: tuple | None = field(default=None, repr=False)
     _booting: threading.Thread | None = field(default=None, repr=False)
@@ -54,18 +65,29 @@ class KernelSlot:
         env = kernel_env(paths.ROOT, paths.BUILD, workdir)
         for var in STATE_DIRS:
             Path(env[var]).mkdir(parents=True, exist_ok=True)
-        # The kernel inherits this process's stderr: keep its chatter in its log, not on the terminal.
-        log = os.open(workdir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(log, 2)
-        os.close(log)
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        run_sync(km.start_kernel)(env={**os.environ, **env}, cwd=str(paths.NOTEBOOKS))
+        # IPC socket paths must stay under about 100 bytes: a short folder of their own, not the project's.
+        sockets = Path(tempfile.mkdtemp(prefix="casebook-k"))
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / "k"))
+        km.kernel_id = str(uuid.uuid4())
+        log = workdir / "kernel.log"
+        launch: dict = {}
+        if self.factory is not None:
+            km.provisioner = provisioner(self.factory, km, log)
+        else:
+            # The kernel's chatter goes to its log, not to the terminal (Popen arguments, passed through).
+            launch["stdout"] = launch["stderr"] = open(log, "ab")  # noqa: SIM115 - closed below, once it started
+        try:
+            run_sync(km.start_kernel)(env={**os.environ, **env}, cwd=str(paths.NOTEBOOKS), **launch)
+        except BaseException:
+            shutil.rmtree(sockets, ignore_errors=True)
+            raise
+        finally:
+            if launch:
+                launch["stderr"].close()
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
         if pid:
-            (workdir / "kernel.pid").write_text(f"{pid}\n", encoding="ascii")
-        if self.preload:
-            _warm(km, self.preload)
-        self.ready = (km, workdir)
+            (workdir / PIDFILE).write_text(f"{pid}\n", encoding="ascii")
+        self.ready = (km, workdir, sockets)
 
     def take(self) -> tuple:
         if self._booting is not None:
@@ -80,42 +102,85 @@ class KernelSlot:
         if self._booting is not None:
             self._booting.join()
         if self.ready is not None:
-            stop_kernel(self.ready[0])
+            stop_kernel(*self.ready)
             self.ready = None
+        if self.factory is not None:
+            self.factory.close()
 
 
-def _warm(km, modules: tuple[str, ...]) -> None:
-    """Import ``modules`` in the kernel before it is handed a notebook; a failed import is left to the notebook."""
-    code = "\n".join(f"try:\n    import {m}\nexcept Exception:\n    pass" for m in modules)
-    client = km.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(code, store_history=False, timeout=120, output_hook=lambda _msg: None)
-    finally:
-        client.stop_channels()
-
-
-def stop_kernel(km) -> None:
+def stop_kernel(km, workdir: Path | None = None, sockets: Path | None = None) -> None:
     from jupyter_core.utils import run_sync
 
     try:
         run_sync(km.shutdown_kernel)(now=True)  # every output is collected; nothing is left to flush
     except Exception:  # noqa: BLE001 - already dead
         pass
+    if sockets is not None:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def kernel_pids(scratch: Path, running: bool | None = None, factories: bool = False) -> list[int]:
+    """The pids of the kernels started under ``scratch`` (dead ones included): all, or those that were (not) handed
+    a notebook; or, with ``factories``, the pids of the workers' kernel factories."""
+    pids = []
+    for pidfile in scratch.glob("factory-*.pid" if factories else f"kernel-*/{PIDFILE}"):
+        if running is not None and (pidfile.parent / RUNNING).exists() != running:
+            continue
+        try:
+            pids.append(int(pidfile.read_text(encoding="ascii")))
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def stop_kernels(pids: list[int], grace: float) -> None:
+    """Interrupt these kernels (SIGINT: the running cell stops), give them ``grace`` seconds to end, then kill them.
+
+    Waits on each kernel's end (a pidfd), not on a guess of how long it takes; returns when every one has ended.
+    """
+    fds = {}
+    for pid in pids:
+        try:
+            fds[pid] = os.pidfd_open(pid)
+            if grace > 0:
+                os.killpg(pid, signal.SIGINT)  # each kernel (and factory) leads its own process group
+        except OSError:
+            pass
+    deadline = time.monotonic() + grace
+    for pid, fd in fds.items():
+        if not _ended(fd, max(0.0, deadline - time.monotonic())):
+            try:
+                os.killpg(pid, signal.SIGKILL)  # with whatever the notebook started
+            except OSError:
+                pass
+            try:
+                signal.pidfd_send_signal(fd, signal.SIGKILL)  # it may have left its group
+            except OSError:
+                pass
+            _ended(fd, None)
+        os.close(fd)
+
+
+def _ended(fd: int, timeout: float | None) -> bool:
+    return bool(select.select([fd], [], [], timeout)[0])
 
 
 _slot: KernelSlot | None = None  # the one slot of this worker process, set by worker_init
 
 
-def worker_init(scratch: str, preload: tuple[str, ...]) -> None:
-    """Pool initializer: the main process handles Ctrl-C; the worker boots its first kernel at once."""
+def worker_init(scratch: str, preload: tuple[str, ...], mode: str = "fork") -> None:
+    """Pool initializer: the main process handles Ctrl-C; the worker starts its factory and boots its first kernel."""
     global _slot
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(os.getppid())  # the pool's fork server, which ends with the build
     import papermill  # noqa: F401 - imported once per worker, before the first run needs it
 
-    _slot = KernelSlot(Path(scratch), tuple(preload))
-    # When the pool shuts down, the waiting kernel goes with its worker (multiprocessing runs finalizers at exit).
+    factory = None
+    if mode == "fork":
+        factory = Factory(tuple(preload), base_env(paths.ROOT, paths.BUILD), paths.NOTEBOOKS)
+        (Path(scratch) / f"factory-{os.getpid()}.pid").write_text(f"{factory.proc.pid}\n", encoding="ascii")
+    _slot = KernelSlot(Path(scratch), factory)
+    # When the pool shuts down, the waiting kernel (and the factory) go with their worker (finalizers run at exit).
     multiprocessing.util.Finalize(None, _slot.stop, exitpriority=10)
     _slot.start()
 
@@ -130,7 +195,8 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int) -> di
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    km, workdir = _slot.take()
+    km, workdir, sockets = _slot.take()
+    (workdir / RUNNING).touch()
     output = workdir / "executed.ipynb"
     outcome = {"ok": True, "workdir": str(workdir)}
     started: list[int] = []  # index of each cell as it starts: where a dying kernel was
@@ -153,7 +219,7 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int) -> di
         outcome = {"ok": False, "workdir": str(workdir), "cell": source_cell(started[-1]) if started else None,
                    "ename": type(exc).__name__, "evalue": str(exc)}
     finally:
-        stop_kernel(km)
+        stop_kernel(km, workdir, sockets)
         _slot.start_soon()  # boots while the main process records this run
     outcome["seconds"] = time.monotonic() - start
     return outcome

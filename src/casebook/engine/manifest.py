@@ -3,8 +3,9 @@
 Each ``[[notebook]]`` entry gives ``path``, optionally ``after`` (notebooks whose artefacts it reads; ``["*"]``
 means every other notebook of the manifest) and ``[notebook.sets.NAME]`` parameter sets. The ``default`` set is
 implicit: it injects nothing and executes back into ``notebooks/`` (the committed regression reference); other
-sets execute into ``build/runs/<stem>/<set>/``. An optional ``[build]`` table sets ``preload``: modules each
-kernel imports as soon as it starts, before it is handed a notebook.
+sets execute into ``build/runs/<stem>/<set>/``. An optional ``[build]`` table sets ``kernels`` (``"fork"``, the
+default: each worker's kernel factory imports ``preload`` once and forks a kernel per notebook; ``"fresh"``: every
+kernel starts from scratch, as ``jupyter`` would start it) and ``preload`` (the modules the factory imports).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Manifest:
     runs: tuple[Run, ...]
     preload: tuple[str, ...] = ()
     path: str = "notebooks/build.toml"
+    kernels: str = "fork"
 
     def __iter__(self):
         return iter(self.runs)
@@ -103,16 +105,23 @@ def _entry_runs(where: str, i: int, entry: dict) -> tuple[str, list[Run], list]:
     return nb, runs, after
 
 
-def _preload(where: str, doc: dict) -> tuple[str, ...]:
+KERNEL_MODES = ("fork", "fresh")
+
+
+def _build_table(where: str, doc: dict) -> tuple[tuple[str, ...], str]:
+    """``[build]``: the modules to preload and how kernels start."""
     table = doc.get("build", {})
-    unknown = set(table) - {"preload"}
+    unknown = set(table) - {"preload", "kernels"}
     if unknown:
         _fail(where, f"[build]: unknown key(s) {', '.join(sorted(unknown))}")
     preload = table.get("preload", [])
     if not isinstance(preload, list) or not all(
             isinstance(m, str) and all(part.isidentifier() for part in m.split(".")) for m in preload):
         _fail(where, "[build] preload must be a list of module names")
-    return tuple(preload)
+    kernels = table.get("kernels", KERNEL_MODES[0])
+    if kernels not in KERNEL_MODES:
+        _fail(where, f"[build] kernels must be one of {', '.join(repr(m) for m in KERNEL_MODES)}, not {kernels!r}")
+    return tuple(preload), kernels
 
 
 def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
@@ -141,6 +150,7 @@ def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
     labels = [r.label for r in runs]
     if len(set(labels)) != len(labels):
         _fail(where, "a notebook is listed twice")
-    manifest = Manifest(tuple(runs), _preload(where, doc), where)
+    preload, kernels = _build_table(where, doc)
+    manifest = Manifest(tuple(runs), preload, where, kernels)
     manifest.waves()  # a cycle fails here, before anything executes
     return manifest

@@ -12,6 +12,9 @@ kernel's own folder under ``build/tmp/``. Code running in the kernel appends one
                            link), so a failed run's writes can be undone.
 ``CASEBOOK_ROOT``          the project root the kernel works in (a temporary copy, in the tests).
 
+One variable is read by the build itself: ``CASEBOOK_NO_KERNELS`` (set by ``make check``) makes any build that
+would start a kernel fail at once, so the inner loop provably executes no notebook.
+
 Without these variables (a notebook opened in JupyterLab, papermill run by hand) nothing is logged.
 """
 
@@ -26,6 +29,7 @@ MODULE_LOG_ENV = "CASEBOOK_MODULE_LOG"
 TEMP_LOG_ENV = "CASEBOOK_TEMP_LOG"
 BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
 ROOT_ENV = "CASEBOOK_ROOT"
+NO_KERNELS_ENV = "CASEBOOK_NO_KERNELS"
 
 # The files of one kernel's folder.
 ARTEFACT_LOG, INPUT_LOG, MODULE_LOG, TEMP_LOG, BACKUP_DIR = (
@@ -43,12 +47,18 @@ STATE_DIRS = {
 }
 
 
-def kernel_env(root: Path, build_dir: Path, workdir: Path) -> dict[str, str]:
-    """Environment of one kernel: determinism, tool state under build/, and the logs in ``workdir``."""
+def base_env(root: Path, build_dir: Path) -> dict[str, str]:
+    """What every kernel of a build shares: determinism, tool state under build/, the project root."""
     env = dict(FIXED_ENV)
     for var, sub in STATE_DIRS.items():
         env[var] = os.environ.get(var) or str(build_dir / sub)
     env[ROOT_ENV] = str(root)
+    return env
+
+
+def kernel_env(root: Path, build_dir: Path, workdir: Path) -> dict[str, str]:
+    """Environment of one kernel: :func:`base_env` and the logs in ``workdir``."""
+    env = base_env(root, build_dir)
     env[ARTEFACT_LOG_ENV] = str(workdir / ARTEFACT_LOG)
     env[INPUT_LOG_ENV] = str(workdir / INPUT_LOG)
     env[MODULE_LOG_ENV] = str(workdir / MODULE_LOG)
