@@ -3,6 +3,7 @@ what a fresh kernel writes."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -64,12 +65,14 @@ def test_many_kernels_start_at_once(state_dirs: Path, mode: str):
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for d in ("figures", "tables", "notebooks")
+    """Every artefact, executed notebook and cache record (what each run read, imported and wrote)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for d in ("figures", "tables", "notebooks", "build/cache")
             for p in sorted((root / d).glob("*")) if p.is_file()} | {"provenance.json": (root / "provenance.json").read_bytes()}
 
 
 def test_forked_kernels_write_what_fresh_kernels_write(fixture_project: Path, tmp_path: Path):
-    """The same notebooks (figures in PNG, SVG and PDF included) built with forked and with fresh kernels."""
+    """The same notebooks (figures in PNG, SVG and PDF included) built with forked and with fresh kernels, and the
+    same cache records: a forked kernel logs every casebook module it imports, as a fresh one does."""
     import shutil
 
     fresh = tmp_path / "fresh"
@@ -78,5 +81,7 @@ def test_forked_kernels_write_what_fresh_kernels_write(fixture_project: Path, tm
     run_build(fresh, "--kernels", "fresh", "--jobs", "2")
     forked, started = _outputs(fixture_project), _outputs(fresh)
     assert any(name.startswith("figures/") for name in forked), "the fixture notebooks drew no figure"
+    records = [json.loads(forked[n]) for n in forked if n.startswith("build/cache/fixture-")]
+    assert records and all("casebook.publish.tables" in r["modules"] for r in records), "imports went unlogged"
     assert sorted(forked) == sorted(started)
     assert [name for name in forked if forked[name] != started[name]] == []

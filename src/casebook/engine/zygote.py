@@ -33,7 +33,7 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel s
 
 
 def serve(preload: list[str]) -> None:
-    """The factory's main loop (``python -m casebook.engine.zygote MODULE...``)."""
+    """The factory's main loop (this file run as a script, the modules to preload as arguments)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's: it interrupts the kernels itself
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; their parent watches them by pidfd
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
@@ -44,6 +44,8 @@ def serve(preload: list[str]) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a notebook that needs it gets the error itself
             pass
+    if "casebook" in sys.modules:  # a preload imported it: its kernels' imports of it would go unlogged
+        raise SystemExit("kernel factory: casebook must not be preloaded (the build logs each kernel's imports of it)")
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     replies.write(b'{"ready": true}\n')
     replies.flush()
@@ -113,8 +115,11 @@ class Factory:
 
     def __init__(self, preload: tuple[str, ...], env: dict[str, str], cwd: Path):
         self._lock = threading.Lock()  # the next kernel may boot in a background thread of the worker
+        # Run as a file, not as ``-m casebook.engine.zygote``: importing the casebook package here would hide every
+        # kernel's imports of it from the module log (the cache keys each run on the modules it imported).
+        run = f"from runpy import run_path; run_path({__file__!r}, run_name='__main__')"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "casebook.engine.zygote", *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-c", run, *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             env={**os.environ, "MPLBACKEND": INLINE_BACKEND, **env}, cwd=str(cwd), start_new_session=True,
         )
         if json.loads(self.proc.stdout.readline() or b"{}").get("ready") is not True:
