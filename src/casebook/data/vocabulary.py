@@ -23,6 +23,7 @@ from casebook.exceptions import Problem
 
 KIND_KEY = "dataset_kind"
 VOCABULARY_FILE = "vocabulary.csv"
+_KIND_WORDS = {"transcribed": "copied from a publication, printed cells kept", "primary": "an author's own data"}
 
 
 def declared_kind(folder: Path, table: str) -> tuple[str | None, list[Problem]]:
@@ -37,7 +38,8 @@ def declared_kind(folder: Path, table: str) -> tuple[str | None, list[Problem]]:
         if (row.get("key") or "").strip() == KIND_KEY:
             value = (row.get("value") or "").strip()
             if value not in KINDS:
-                message = f"'{value}' is not a dataset kind: write {' or '.join(KINDS)}"
+                allowed = " or ".join(f"{k} ({_KIND_WORDS[k]})" for k in KINDS)
+                message = f"'{value}' is not a dataset kind: write {allowed}"
                 return None, [Problem(paths.relative(path), reader.line_num, "value", message)]
             return value, []
     return None, []
