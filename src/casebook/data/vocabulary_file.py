@@ -31,8 +31,9 @@ def read(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     df, problems = _read_csv(path)
     if problems:
         return None, problems
-    problems = _duplicates(df, file)
-    df, more = validate_table(df.drop_duplicates(KEY), _specs("")[("", "vocabulary")], file)
+    if set(KEY) <= set(df.columns):  # else the schema names the missing column
+        problems, df = _duplicates(df, file), df.drop_duplicates(KEY)
+    df, more = validate_table(df, _specs("")[("", "vocabulary")], file)
     return df, problems + more
 
 
@@ -80,7 +81,7 @@ def _duplicates(df: pd.DataFrame, file: str) -> list[Problem]:
         first = _line(rows.index[0])
         for idx, row in rows.iloc[1:].iterrows():
             message = (f"'{row['value']}' is already listed for {row['table']}.{row['column']} on line {first}: "
-                       "delete one of the two rows")
+                       "keep one row for it, with the label you mean")
             out.append(Problem(file, _line(idx), "value", message))
     return out
 
