@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -72,3 +76,51 @@ def test_notebook_tables_show_numbers_as_printed_and_text_left_aligned():
     assert "text-align: left" in page
     # inline too: JupyterLab drops <style> elements from an untrusted notebook's outputs
     assert 'id="T_t_row0_col1" style="text-align: left;"' in page
+
+
+FORMULA = '=HYPERLINK("https://example.org","click")'
+
+
+def test_csv_cells_a_spreadsheet_would_execute_are_escaped_only_in_the_csv(tmp_path):
+    """A planted formula is quoted in the CSV (OWASP); numbers, plain-number text and other text are not; the
+    Markdown and LaTeX keep the text as it is, and the site's reader gets it back exactly."""
+    from casebook.publish.csv_cells import unescape
+    from casebook.publish.site.html import csv_table_html
+
+    cells = [FORMULA, "+9 months", "-", "@SUM(A1)", "\t=1+1", "'=already quoted", "-10", "'(both)': as printed", "Knee"]
+    df = pd.DataFrame({"site": cells, "reduction": [-10.0, 57.5, -7.5, 0, 1, 2, 3, 4, 5], "n": range(9)})
+    out = {p.suffix: p.read_text() for p in write_table(df, "t", tmp_path)}
+    rows = list(csv.reader(io.StringIO(out[".csv"])))
+    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "'+9 months", "'-", "'@SUM(A1)", "'\t=1+1", "''=already quoted",
+                                        "-10", "'(both)': as printed", "Knee"]
+    assert [r[1] for r in rows[1:4]] == ["-10.0", "57.5", "-7.5"]  # numbers stay numbers
+    assert [unescape(r[0]) for r in rows[1:]] == cells
+    assert html.escape(FORMULA) in csv_table_html(out[".csv"]) and "&#x27;=HYPERLINK" not in csv_table_html(out[".csv"])
+    assert FORMULA in out[".md"] and "'" + FORMULA not in out[".md"]
+    assert "=HYPERLINK" in out[".tex"] and "'=HYPERLINK" not in out[".tex"]
+
+
+def test_a_table_without_such_a_cell_is_written_as_pandas_writes_it(tmp_path):
+    df = pd.DataFrame({"lesion": ["L2", "L4"], "change": [-0.143, -7.5], "note": ["grew", None],
+                       "kind": pd.Categorical(["a", "b"])})
+    (path,) = write_table(df, "t", tmp_path, formats=["csv"])
+    assert path.read_text() == df.to_csv(index=False, lineterminator="\n")
+
+
+def test_a_planted_formula_in_a_series_is_escaped_in_its_published_csv(tmp_path):
+    """An author's site written as a formula reaches the published tables as text, escaped in the CSV only."""
+    from casebook import load_dataset, paths, publish
+    from casebook.reports.sts_series import published
+
+    folder = tmp_path / "series"
+    shutil.copytree(paths.DATA / "sts-series", folder)
+    lesions = folder / "lesions.csv"
+    quoted = '"' + FORMULA.replace('"', '""') + '"'
+    lesions.write_text(lesions.read_text().replace("L2,P2,Knee,", f"L2,P2,{quoted},", 1))
+    data = load_dataset("sts-series", folder)
+    for spec in (published.table1_table(data), published.lesions_table(data)):
+        written = publish.table(spec, tables_dir=tmp_path / "tables")
+        out = {p.suffix: p.read_text() for p in written.files}
+        cells = [c for row in csv.reader(io.StringIO(out[".csv"])) for c in row]
+        assert "'" + FORMULA in cells and FORMULA not in cells, spec.stem
+        assert FORMULA in out[".md"] and "'=" not in out[".md"] and "'=" not in out[".tex"], spec.stem

@@ -121,3 +121,11 @@ def test_every_row_names_its_source():
         for table in tables:
             df = data[table]
             assert df["source_file"].notna().all() and df["source_location"].notna().all(), table
+
+
+def test_a_study_concentration_other_than_the_regimens_is_accepted_with_a_note(tmp_path):
+    _, folder = _broken_copy("study-concentration-disagrees", tmp_path)
+    study = (folder / "study.csv").read_text().replace("Introduction; Methods; Discussion,\n",
+                                                       "Introduction; Methods; Discussion,The stock solution; diluted to 150 mg/ml\n")
+    (folder / "study.csv").write_text(study)
+    assert load_dataset("sts-series", folder)["study"].set_index("key").loc["concentration", "value"] == "250"

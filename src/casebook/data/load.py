@@ -187,8 +187,11 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None, kind: str | N
         raise DataValidationError([Problem(paths.relative(folder), None, None, "folder not found")])
     report = get(dataset)
     kind, problems = dataset_kind(folder, report.kind_table, kind)
+    if problems:  # the kind decides which columns are required: checked under a guessed kind, every table would
+        raise DataValidationError(problems)  # report columns it lacks and bury the one real mistake
     specs = _specs(dataset, kind)
-    vocab, vocab_problems = load_vocabulary(report.dictionary, folder)
+    columns = {table: spec.vocabulary for (_, table), spec in specs.items() if spec.vocabulary}
+    vocab, vocab_problems = load_vocabulary(report.dictionary, folder, columns)
     problems += vocab_problems
     tables, files = Dataset(), {}
     tables.kind, tables.vocabulary, tables.folder = kind, vocab, folder

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from casebook import paths
+from casebook.data import vocabulary_file
 from casebook.data.schema import KINDS
 from casebook.exceptions import Problem
 
 KIND_KEY = "dataset_kind"
 VOCABULARY_FILE = "vocabulary.csv"
+_KIND_WORDS = {"transcribed": "copied from a publication, printed cells kept", "primary": "an author's own data"}
 
 
 def declared_kind(folder: Path, table: str) -> tuple[str | None, list[Problem]]:
@@ -37,7 +39,8 @@ def declared_kind(folder: Path, table: str) -> tuple[str | None, list[Problem]]:
         if (row.get("key") or "").strip() == KIND_KEY:
             value = (row.get("value") or "").strip()
             if value not in KINDS:
-                message = f"'{value}' is not a dataset kind: write {' or '.join(KINDS)}"
+                allowed = " or ".join(f"{k} ({_KIND_WORDS[k]})" for k in KINDS)
+                message = f"'{value}' is not a dataset kind: write {allowed}"
                 return None, [Problem(paths.relative(path), reader.line_num, "value", message)]
             return value, []
     return None, []
@@ -54,21 +57,23 @@ def dataset_kind(folder: Path, table: str | None, requested: str | None) -> tupl
     return declared or requested or "transcribed", problems
 
 
-def load_vocabulary(report_dictionary: Path, folder: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """The report's vocabulary, extended by the rows of the data folder's own ``vocabulary.csv`` if it has one."""
-    from casebook.data.load import load_table_checked
-
-    frames, problems = [], []
+def load_vocabulary(report_dictionary: Path, folder: Path,
+                    columns: dict[str, tuple[str, ...]]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The report's vocabulary, extended by the rows of the data folder's own ``vocabulary.csv`` if it has one; each
+    file checked as a table (see :mod:`casebook.data.vocabulary_file`) against ``columns``, the ``@vocabulary``
+    columns of each table."""
+    frames, problems = {}, []
     for path in dict.fromkeys([report_dictionary.parent / VOCABULARY_FILE, folder / VOCABULARY_FILE]):
         if path.is_file():
-            df, found = load_table_checked(path, "", "vocabulary")
+            df, found = vocabulary_file.read(path)
             problems += found
             if df is not None:
-                frames.append(df)
+                frames[paths.relative(path)] = df
     if not frames:
         return pd.DataFrame(columns=["table", "column", "value", "label", "group", "note"]), problems
-    vocab = pd.concat(frames, ignore_index=True).drop_duplicates(["table", "column", "value"], keep="last")
-    return vocab.reset_index(drop=True), problems
+    vocab = pd.concat(frames.values(), ignore_index=True).drop_duplicates(["table", "column", "value"], keep="last")
+    vocab = vocab.reset_index(drop=True)
+    return vocab, problems + vocabulary_file.check(frames, vocab, columns)
 
 
 def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], specs: dict, dataset: str,

@@ -19,6 +19,7 @@ from casebook.manuscript import corrigendum as corr
 from casebook.manuscript import render as fmt
 from casebook.manuscript.template import Template, render, title
 from casebook.manuscript.values import Registry, gather
+from casebook.publish import csv_cells
 from casebook.text import count
 
 TEMPLATE_NAME = "article.md"
@@ -96,7 +97,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     article = render(template, registry, blocks(False))
     heading = title(article)
     done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
-    done.files.append(write_text(outdir / f"{report_id}-values.csv", done.values_frame().to_csv(index=False, lineterminator="\n")))
+    done.files.append(write_text(outdir / f"{report_id}-values.csv", csv_cells.to_csv(done.values_frame())))
     wrong = corr.inconsistent(verdicts, report_id)
     done.corrections = len(wrong)
     if wrong.empty:

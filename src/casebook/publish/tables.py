@@ -11,6 +11,7 @@ import pandas as pd
 from casebook import paths
 from casebook.engine.io import write_text
 from casebook.exceptions import CasebookError
+from casebook.publish import csv_cells
 from casebook.publish.formats import TABLE_FORMATS
 from casebook.text import number
 
@@ -54,7 +55,8 @@ def write_table(df: pd.DataFrame, stem: str, outdir: str | Path = "tables", capt
                 formats: Iterable[str] = TABLE_FORMATS, notes: Iterable[str] = ()) -> list[Path]:
     """Write ``df`` as ``<outdir>/<stem>.csv|.md|.tex``; return the paths written.
 
-    The CSV holds the cells only; caption and ``notes`` (footnotes) go into the Markdown and LaTeX.
+    The CSV holds the cells only, a cell a spreadsheet would execute escaped (:mod:`casebook.publish.csv_cells`);
+    caption and ``notes`` (footnotes) go into the Markdown and LaTeX, which keep every cell as it is.
     """
     notes = tuple(notes)
     outdir = paths.resolve(outdir)
@@ -62,7 +64,7 @@ def write_table(df: pd.DataFrame, stem: str, outdir: str | Path = "tables", capt
     for fmt in formats:
         target = outdir / f"{stem}.{fmt}"
         if fmt == "csv":
-            text = df.to_csv(index=False, lineterminator="\n")
+            text = csv_cells.to_csv(df)
         elif fmt == "md":
             text = to_markdown(df, caption, notes)
         elif fmt == "tex":

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from casebook import paths
 from casebook.engine.hashing import sha256_file
 from casebook.exceptions import CasebookError
+from casebook.publish.csv_cells import unescape
 
 # nbconvert's lab template without anything it would fetch from a CDN.
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -159,8 +160,9 @@ def _versions_html(environment: dict, base: str) -> str:
 
 
 def csv_table_html(text: str, care: bool = False) -> str:
-    """A CSV (its text) rendered as an HTML table; every cell escaped."""
-    rows = list(csv.reader(io.StringIO(text)))
+    """A CSV (its text) rendered as an HTML table; every cell escaped for HTML, and shown as the table holds it
+    (without the quote that keeps a spreadsheet from executing it)."""
+    rows = [[unescape(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows:
         return "<p>(empty table)</p>"
     header, body = rows[0], rows[1:]

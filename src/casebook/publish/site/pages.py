@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from casebook import paths
+from casebook.publish import csv_cells
 from casebook.publish.index import Artefact, care_stem, manuscripts, notebooks, reports, summaries
 from casebook.publish.site.html import (
     _CSS,
@@ -51,7 +52,7 @@ def _care_html(report: str, found: dict[str, Artefact], ctx: Context) -> str:
     # Not built yet: judge it now from the data, and say so.
     from casebook.publish.care import care_checklist
 
-    table = csv_table_html(care_checklist(report).to_csv(index=False, lineterminator="\n"), care=True)
+    table = csv_table_html(csv_cells.to_csv(care_checklist(report)), care=True)
     return (head + f'<p class="warn">tables/{e(stem)}.csv does not exist yet (run <code>make build</code>); '
             f"judged now from data/.</p>{table}")
 

@@ -14,11 +14,12 @@ import pandas as pd
 from casebook.data.rules import line
 from casebook.data.vocabulary import group
 from casebook.exceptions import Problem
-from casebook.reports.sts_series.terms import PERIOD_OF, month
+from casebook.reports.sts_series import study_rules
 
 
 def check(t: dict[str, pd.DataFrame], f: dict[str, str]) -> list[Problem]:
-    return [*_regimens(t, f), *_coverage(t, f), *_measurements(t, f), *_follow_up(t, f), *_study(t, f), *_subtypes(t, f)]
+    return [*_regimens(t, f), *_coverage(t, f), *_measurements(t, f), *_follow_up(t, f), *study_rules.check(t, f),
+            *_subtypes(t, f)]
 
 
 def _regimens(t, f) -> list[Problem]:
@@ -98,19 +99,6 @@ def _follow_up(t, f) -> list[Problem]:
                                f"lesion '{lid}' is measured at week {int(m['week'])} after being lost to follow-up at week {first}: "
                                "if it only missed that visit, mark week "
                                f"{first} 'not_recorded'"))
-    return out
-
-
-def _study(t, f) -> list[Problem]:
-    out = []
-    study = t.get("study")
-    if study is None:
-        return out
-    for i, r in study.iterrows():
-        if r["key"] == "period_of" and r["value"] not in PERIOD_OF:
-            out.append(Problem(f["study"], line(i), "value", f"'{r['value']}': the period covers patients {' or '.join(PERIOD_OF)}"))
-        if r["key"] in ("period_start", "period_end") and month(r["value"]) is None:
-            out.append(Problem(f["study"], line(i), "value", f"'{r['value']}' is not a month written YYYY-MM"))
     return out
 
 
