@@ -52,22 +52,8 @@ def _notebook(path: Path, cells) -> None:
     nbformat.write(nb, path)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A small project: two executed notebooks, one figure, one table with a <script> in a data value,
-    data/ with a <script> in a free-text column, and a provenance manifest; then the bundle built from it."""
-    root = tmp_path_factory.mktemp("project")
-    _copy_base(root)
-    case = root / "data" / "jdm-case" / "case.csv"
-    df = pd.read_csv(case, dtype=str, keep_default_na=False)
-    df.loc[0, "ancestry"] = INJECTED  # free text: shown in the CARE table judged from the data
-    df.to_csv(case, index=False)
-
-    fig, ax = figure("column", 40)
-    ax.plot([0, 4, 12], [70, 30, 5], marker="o")
-    figs = save_figure(fig, "demo-size-trajectory", root / "figures")
-    tables = write_table(pd.DataFrame({"site": ["knee", INJECTED], "size_mm": [70, 30]}), "demo-sizes", root / "tables")
-    png = base64.b64encode(figs[0].read_bytes()).decode()
+def _demo_notebooks(root: Path, png: str) -> None:
+    """01-demo, executed, showing the figure; 00-index linking to it; and the manifest naming both."""
     (root / "notebooks").mkdir()
     _notebook(
         root / "notebooks" / "01-demo.ipynb",
@@ -93,6 +79,10 @@ def project(tmp_path_factory) -> Path:
     (root / "notebooks" / "build.toml").write_text(
         '[[notebook]]\npath = "notebooks/01-demo.ipynb"\n\n[[notebook]]\npath = "notebooks/00-index.ipynb"\n', encoding="utf-8"
     )
+
+
+def _demo_provenance(root: Path, case: Path, figs: list[Path], tables: list[Path]) -> None:
+    """provenance.json recording the demo notebook's run: the data it read and the artefacts it wrote."""
     record = {
         "notebook": "notebooks/01-demo.ipynb",
         "parameter_set": "default",
@@ -108,6 +98,25 @@ def project(tmp_path_factory) -> Path:
     entries = provenance.entries(record)
     doc = {"artefacts": entries, "environment": {"python": "3.11", "pandas": "9.9.9-test"}}
     (root / "provenance.json").write_text(json.dumps(doc, indent=1, sort_keys=True), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A small project: two executed notebooks, one figure, one table with a <script> in a data value,
+    data/ with a <script> in a free-text column, and a provenance manifest; then the bundle built from it."""
+    root = tmp_path_factory.mktemp("project")
+    _copy_base(root)
+    case = root / "data" / "jdm-case" / "case.csv"
+    df = pd.read_csv(case, dtype=str, keep_default_na=False)
+    df.loc[0, "ancestry"] = INJECTED  # free text: shown in the CARE table judged from the data
+    df.to_csv(case, index=False)
+
+    fig, ax = figure("column", 40)
+    ax.plot([0, 4, 12], [70, 30, 5], marker="o")
+    figs = save_figure(fig, "demo-size-trajectory", root / "figures")
+    tables = write_table(pd.DataFrame({"site": ["knee", INJECTED], "size_mm": [70, 30]}), "demo-sizes", root / "tables")
+    _demo_notebooks(root, base64.b64encode(figs[0].read_bytes()).decode())
+    _demo_provenance(root, case, figs, tables)
     # Changed after the build: the bundle must say so.
     (root / "tables" / "demo-sizes.md").write_text("edited by hand\n", encoding="utf-8")
     # Left over from an earlier bundle: must disappear.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -12,12 +13,41 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "casebook"
 MAX_LINES = 300
+MAX_FUNCTION_LINES = 60
+# Where the function-length limit applies: the package, the tests and the benchmark, but not the fixtures and
+# broken inputs, which are data shaped like code.
+SHAPED = ("src", "tests", "benchmarks")
+NOT_SHAPED = ("tests/fixtures", "tests/bad-inputs")
 
 
 @pytest.mark.parametrize("module", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_no_module_over_300_lines(module):
     n = len(module.read_text(encoding="utf-8").splitlines())
     assert n <= MAX_LINES, f"{module.relative_to(ROOT)} has {n} lines; split it by job (limit {MAX_LINES})"
+
+
+def _python_files():
+    for top in SHAPED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if not rel.startswith(tuple(f"{d}/" for d in NOT_SHAPED)):
+                yield path
+
+
+def _long_functions(path):
+    """(file:line, name, length) of every function or method in `path` over the limit, nested ones included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            n = node.end_lineno - node.lineno + 1
+            if n > MAX_FUNCTION_LINES:
+                yield f"{path.relative_to(ROOT).as_posix()}:{node.lineno}", node.name, n
+
+
+def test_no_function_over_60_lines():
+    # ruff has no rule for a function's length (its statement and branch counts miss a long, straight one)
+    offenders = [f"{where} {name} ({n} lines)" for path in _python_files() for where, name, n in _long_functions(path)]
+    assert not offenders, f"split these into small named functions (limit {MAX_FUNCTION_LINES} lines):\n" + "\n".join(offenders)
 
 
 def test_ruff_is_clean():

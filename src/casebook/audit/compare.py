@@ -165,15 +165,25 @@ def compare(rule: str, printed_text: str, value) -> Match:
     if value is None:
         return Match(False, "no value in the data")
     if rule in ("most", "all"):
-        share = to_fraction(value)
-        if rule == "most":
-            ok = share > Fraction(1, 2)
-            return Match(ok, f"{fmt(share, 3)} {'>' if ok else '<='} 1/2")
-        ok = share == 1
-        return Match(ok, f"{fmt(share, 3)} {'=' if ok else '<'} 1")
+        return _share(rule, value)
     if isinstance(value, str):
         ok = value.casefold() in printed_text.casefold()
         return Match(ok, f"'{value}' {'is' if ok else 'is not'} what is printed")
+    return _compare_numbers(rule, printed_text, value)
+
+
+def _share(rule: str, value) -> Match:
+    """``most``: a share over one half; ``all``: a share of exactly one."""
+    share = to_fraction(value)
+    if rule == "most":
+        ok = share > Fraction(1, 2)
+        return Match(ok, f"{fmt(share, 3)} {'>' if ok else '<='} 1/2")
+    ok = share == 1
+    return Match(ok, f"{fmt(share, 3)} {'=' if ok else '<'} 1")
+
+
+def _compare_numbers(rule: str, printed_text: str, value) -> Match:
+    """Each recomputed number against the printed number in its place; a range's two as its low and high ends."""
     values = _values(value)
     if rule in ("exact", "rounded", "transcribed", "maximum", "approximate"):
         numbers = _numbers_for(printed_text, len(values), rule)
@@ -181,19 +191,19 @@ def compare(rule: str, printed_text: str, value) -> Match:
         numbers = _numbers_for(printed_text, 2, rule)
         if len(values) != 2:
             raise CasebookError(f"rule 'range' needs a (minimum, maximum) reading, got {value!r}")
-    parts = []
-    for v, p in zip(values, numbers, strict=False):
-        v = to_fraction(v)
-        if rule == "exact":
-            ok = v == p.value
-            parts.append(Match(ok, f"{fmt(v)} {'=' if ok else '!='} {p.text}"))
-        elif rule == "approximate":
-            parts.append(approximately(v, p))
-        else:
-            parts.append(matches_printed(v, p))
+    parts = [_compare_number(rule, to_fraction(v), p) for v, p in zip(values, numbers, strict=False)]
     if rule == "range":
         parts = [Match(parts[0].matched, "low end: " + parts[0].detail), Match(parts[1].matched, "high end: " + parts[1].detail)]
     return Match(all(m.matched for m in parts), "; ".join(m.detail for m in parts))
+
+
+def _compare_number(rule: str, v: Fraction, p: Printed) -> Match:
+    if rule == "exact":
+        ok = v == p.value
+        return Match(ok, f"{fmt(v)} {'=' if ok else '!='} {p.text}")
+    if rule == "approximate":
+        return approximately(v, p)
+    return matches_printed(v, p)
 
 
 # --- GRIM-style possibility checks -------------------------------------------------------------

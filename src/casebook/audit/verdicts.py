@@ -148,35 +148,49 @@ def finish(claims: pd.DataFrame, first: dict[str, ClaimResult]) -> dict[str, Cla
     rows = {c["claim_id"]: c for _, c in claims.iterrows()}
     for cid, c in rows.items():
         res = first[cid]
-        note = text(c.get("note"))
         if res.verdict == "not derivable":
-            res.reason = "Not derivable: " + (note or res.reason)
+            res.reason = "Not derivable: " + (text(c.get("note")) or res.reason)
             continue
-        p = res.primary_reading
-        head = f"Primary reading ({p.name}): {res.matches[res.primary].detail}."
-        parts = [head]
-        if res.verdict == "transcribed":
-            what = "were filled from this statement" if text(c.get("circular")) == "yes" else "hold the printed value"
-            parts = [f"Transcribed: the data {what} ({res.matches[res.primary].detail}); consistent by construction, not a check."]
-        elif res.verdict == "ambiguous":
-            alts = "; ".join(f"{res.readings[i].name} ({res.matches[i].detail})" for i in res.matching_alternatives())
-            parts.append(f"Matches only under a non-primary reading: {alts}.")
+        parts = _verdict_parts(c, res)
+        if res.verdict == "ambiguous":
             sibs = [(rows[s], first[s]) for s in by_sentence.get(text(c.get("sentence")), []) if s != cid]
             rejected = _sibling_rejections(c, res, sibs)
             if rejected:
                 parts.append("That reading is not the sentence's: " + "; ".join(rejected) + ".")
-        elif res.verdict == "inconsistent" and len(res.readings) > 1:
-            n = len(res.readings) - 1
-            parts.append(f"No alternative reading matches either ({n} alternative{'s' if n > 1 else ''} computed).")
-        for dep in split_ids(c.get("depends_on")):
-            if dep not in first:
-                raise CasebookError(f"{where(c, 'depends_on')}: unknown claim {dep!r}")
-            if first[dep].verdict in ("inconsistent", "ambiguous"):
-                parts.append(f"It rests on {dep}, which the audit flags ({first[dep].verdict}).")
-                if res.verdict in ("consistent", "transcribed"):
-                    res.verdict = "ambiguous"
+        parts += _flag_dependencies(c, res, first)
         res.reason = " ".join(parts)
     return first
+
+
+def _verdict_parts(c: pd.Series, res: ClaimResult) -> list[str]:
+    """The reason's first sentences: what the primary reading found, and for a claim the audit flags, whether
+    another reading matches."""
+    head = f"Primary reading ({res.primary_reading.name}): {res.matches[res.primary].detail}."
+    if res.verdict == "transcribed":
+        what = "were filled from this statement" if text(c.get("circular")) == "yes" else "hold the printed value"
+        return [f"Transcribed: the data {what} ({res.matches[res.primary].detail}); consistent by construction, not a check."]
+    parts = [head]
+    if res.verdict == "ambiguous":
+        alts = "; ".join(f"{res.readings[i].name} ({res.matches[i].detail})" for i in res.matching_alternatives())
+        parts.append(f"Matches only under a non-primary reading: {alts}.")
+    elif res.verdict == "inconsistent" and len(res.readings) > 1:
+        n = len(res.readings) - 1
+        parts.append(f"No alternative reading matches either ({n} alternative{'s' if n > 1 else ''} computed).")
+    return parts
+
+
+def _flag_dependencies(c: pd.Series, res: ClaimResult, first: dict[str, ClaimResult]) -> list[str]:
+    """A sentence for each claim this one ``depends_on`` that the audit flags; resting on one makes a consistent or
+    transcribed claim ambiguous (``res.verdict`` is changed here)."""
+    parts = []
+    for dep in split_ids(c.get("depends_on")):
+        if dep not in first:
+            raise CasebookError(f"{where(c, 'depends_on')}: unknown claim {dep!r}")
+        if first[dep].verdict in ("inconsistent", "ambiguous"):
+            parts.append(f"It rests on {dep}, which the audit flags ({first[dep].verdict}).")
+            if res.verdict in ("consistent", "transcribed"):
+                res.verdict = "ambiguous"
+    return parts
 
 
 def audit_results(claims: pd.DataFrame, data: AuditData, readings: pd.DataFrame | None = None) -> dict[str, ClaimResult]:

@@ -100,24 +100,39 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     case = the_case(tables)
     f, inv, sc, tr, oc = (tables[k] for k in ("findings", "investigations", "muscle_scores", "treatments", "outcomes"))
     tr = tr.sort_values(["sequence", "treatment_id"], kind="stable")
-    events: list[Event] = []
+    events = [
+        *_presentation_events(case, f, inv),
+        *_treatment_events(tr),
+        *_on_initial_treatment_events(f, inv, sc, _initial_sequence(tr)),
+        *_outcome_events(tr, oc),
+    ]
+    events.sort(key=lambda e: e.phase)  # stable: events of one phase keep the order above
+    return _events_frame(events)
 
+
+def _presentation_events(case: pd.Series, f: pd.DataFrame, inv: pd.DataFrame) -> list[Event]:
+    """Presentation (dated by the age at presentation), then the investigations done at presentation, if any."""
     pres_f = f[f["timepoint"] == "presentation"]
-    events.append(Event(
+    events = [Event(
         phase=(0, 0, 0), kind="presentation", label="Presentation",
         detail=join_words(list(pres_f["finding"])),
         rows=(case["case_id"],) + tuple(pres_f["finding_id"]),
         when="at presentation",
         time_value=float(case["age_at_presentation_months"]), time_unit="months", time_anchor="birth (age)",
         anchor_rows=(case["case_id"],),
-    ))
+    )]
     pres_i = inv[inv["timepoint"] == "presentation"]
     if len(pres_i):
         events.append(Event(
             phase=(0, 0, 1), kind="investigation", label="Investigations at presentation",
             detail=_investigation_detail(pres_i), rows=tuple(pres_i["investigation_id"]), when="at presentation",
         ))
+    return events
 
+
+def _treatment_events(tr: pd.DataFrame) -> list[Event]:
+    """One event per treatment step (the treatments sharing a ``sequence``), dated only where its start is printed."""
+    events = []
     for seq, step in tr.groupby("sequence", sort=True):
         labels = [_treatment_label(t) for _, t in step.iterrows()]
         labels = [labels[0][:1].upper() + labels[0][1:]] + labels[1:]
@@ -132,8 +147,13 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             time_value=float(dated.iloc[0]) if len(dated) else None,
             time_unit="months" if len(dated) else "", time_anchor="disease onset" if len(dated) else "",
         ))
+    return events
 
-    s0 = _initial_sequence(tr)
+
+def _on_initial_treatment_events(f: pd.DataFrame, inv: pd.DataFrame, sc: pd.DataFrame, s0: int) -> list[Event]:
+    """What the data place 'on initial treatment', after treatment step ``s0``: complications, imaging, then the
+    laboratory values and muscle scores of the re-assessment."""
+    events = []
     on_f = f[f["timepoint"] == "on initial treatment"]
     if len(on_f):
         events.append(Event(
@@ -158,26 +178,39 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             detail="; ".join(parts), rows=tuple(on_l["investigation_id"]) + tuple(on_s["score_id"]),
             when="on initial treatment",
         ))
+    return events
 
+
+def _outcome_events(tr: pd.DataFrame, oc: pd.DataFrame) -> list[Event]:
+    """One assessment per treatment and time on it, dated from that treatment's start, placed after the last
+    step of the same agent."""
+    events = []
     by_id = tr.set_index("treatment_id")
     for (tid, months), grp in oc.groupby(["treatment_id", "months_on_treatment"], sort=True):
         anchor = by_id.loc[tid]
         agent = _agent_name(anchor)
         last_seq = int(tr.loc[tr["agent"] == anchor["agent"], "sequence"].max())
-        by_result: dict[str, list[str]] = {}
-        for r in grp.itertuples():
-            by_result.setdefault(r.result, []).append(r.domain)
-        detail = "; ".join(res if any(d in res for d in doms) else f"{res} of {join_words(doms)}" for res, doms in by_result.items())
         events.append(Event(
             phase=(last_seq, 2, 0), kind="outcome", label=f"Assessment on {agent}",
-            detail=detail, rows=tuple(grp["outcome_id"]),
+            detail=_outcome_detail(grp), rows=tuple(grp["outcome_id"]),
             time_value=float(months), time_unit="months", time_anchor=f"start of {agent}", anchor_rows=(tid,),
         ))
+    return events
 
-    events.sort(key=lambda e: e.phase)
+
+def _outcome_detail(grp: pd.DataFrame) -> str:
+    """The results of one assessment, each with the domains it was found in unless its words already name one."""
+    by_result: dict[str, list[str]] = {}
+    for r in grp.itertuples():
+        by_result.setdefault(r.result, []).append(r.domain)
+    return "; ".join(res if any(d in res for d in doms) else f"{res} of {join_words(doms)}" for res, doms in by_result.items())
+
+
+def _events_frame(events: list[Event]) -> pd.DataFrame:
+    """The sorted events as a table; ``step`` numbers the distinct phases (events sharing one are simultaneous)."""
     phases = sorted({e.phase[:2] for e in events})
     step_of = {p: i + 1 for i, p in enumerate(phases)}
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "order": range(1, len(events) + 1),
             "step": [step_of[e.phase[:2]] for e in events],
@@ -194,7 +227,6 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "anchor_rows": ["; ".join(e.anchor_rows) for e in events],
         }
     )
-    return out
 
 
 def timing_text(e: Event) -> str:

@@ -101,6 +101,16 @@ def week_cell(status: str, size, reduction) -> str:
     return f"{fmt_number(size)}/{fmt_number(reduction)}"
 
 
+def recomputed_cell(m: pd.Series) -> str:
+    """The cell beside a week's printed one (``m``: a row of lesion_measurements): the reduction recomputed from the
+    sizes, one decimal, with '(printed N)' where the printed one is not it rounded; a week with no size, its status."""
+    rec = m["reduction_recomputed_pct"]
+    text = "" if pd.isna(rec) else f"{rec:.1f}"
+    if m["reduction_differs"]:
+        text += f" (printed {fmt_number(m['reduction_printed_pct'])})"
+    return text if m["status"] == MEASURED else week_cell(m["status"], None, None)
+
+
 def join_cells(cells: Sequence[str]) -> str:
     """Cells of a row's lesions joined in lesion order; one status cell when every lesion has the same status."""
     cells = list(cells)

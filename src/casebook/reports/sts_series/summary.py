@@ -77,15 +77,31 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     """Every number and phrase the summary uses, computed from the tables (None where not supported)."""
     weeks = series._weeks(weeks)
     pat = series.patients(tables)
-    ov = series.series_overview(tables)
     n_les = series.lesions_per_patient(tables)
     multi = n_les[n_les > 1]
-    reg = tables["regimens"]
-    vol = series.injected_volumes(tables, concentration_mg_per_ml)
-    sites = ov["sites"]
-    regions = ov["regions"]
-    one_conc = vol["concentration_mg_per_ml"].nunique() == 1
     ctx = {
+        **_patients_context(tables, pat, multi),
+        **_treatment_context(tables, concentration_mg_per_ml),
+        "shared_dose": _shared_dose(len(multi)),
+        "weeks_text": "week " + join([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + join([str(w) for w in weeks]),
+        "weeks": [],
+        "discrepancies": [],
+        "complications": phrases.complications(tables, tables.get("complications"), list(pat["patient_id"])),
+        "deaths": _deaths(tables, weeks),
+    }
+    out = series.outcomes(tables, weeks)
+    red = series.reductions(tables, weeks)
+    labels = series.lesions(tables).set_index("lesion_id")["site"]
+    ctx["weeks"] = [_week_context(out, red, labels, w) for w in weeks]
+    ctx["discrepancies"] = [_discrepancy(r, labels) for r in red[red["reduction_differs"]].itertuples()]
+    return ctx
+
+
+def _patients_context(tables, pat: pd.DataFrame, multi: pd.Series) -> dict:
+    """Who was treated: the period, the patients (sexes, ages, diagnoses, antibodies) and their lesions' sites."""
+    ov = series.series_overview(tables)
+    sites, regions = ov["sites"], ov["regions"]
+    return {
         "period": phrases.period(_study_value(tables, "period_start"), _study_value(tables, "period_end"),
                                  _study_value(tables, "period_of")),
         "n_patients": ov["patients"],
@@ -98,6 +114,15 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "sites": join([f"{s.lower() if s[:1].isupper() and s[1:].islower() else s}" + (f" ({n})" if ov["lesions"] > 1 else "")
                        for s, n in sites.items()]),
         "regions": join([f"{r} {n}" for r, n in regions.items()]) if len(regions) > 1 else None,
+    }
+
+
+def _treatment_context(tables, concentration_mg_per_ml: float | None) -> dict:
+    """How they were treated: regimens, concentration, doses and volumes (ranges), injections counted two ways."""
+    reg = tables["regimens"]
+    vol = series.injected_volumes(tables, concentration_mg_per_ml)
+    one_conc = vol["concentration_mg_per_ml"].nunique() == 1
+    return {
         "regimens": phrases.regimens(reg),
         "concentration": phrases.concentrations(reg) if concentration_mg_per_ml is None else None,
         "concentration_override": _num(concentration_mg_per_ml, 2) if concentration_mg_per_ml is not None else None,
@@ -108,48 +133,49 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
         "mean_dose_min": _num(reg["dose_mean_mg"].min()), "mean_dose_max": _num(reg["dose_mean_mg"].max()),
         "injections_lesion": series.injections_total(tables, "lesion"),
         "injections_visit": series.injections_total(tables, "visit"),
-        "shared_dose": None,
-        "weeks_text": "week " + join([str(w) for w in weeks]) if len(weeks) == 1 else "weeks " + join([str(w) for w in weeks]),
-        "weeks": [],
-        "discrepancies": [],
-        "complications": phrases.complications(tables, tables.get("complications"), list(pat["patient_id"])),
-        "deaths": _deaths(tables, weeks),
     }
-    if len(multi):
-        who = "the patient" if len(multi) == 1 else f"the {len(multi)} patients"
-        ctx["shared_dose"] = (
-            f"For {who} with several lesions treated at the same visits, the data give one dose per treatment "
-            "and do not say whether it went into each lesion or was shared between them."
-        )
-    out = series.outcomes(tables, weeks)
-    red = series.reductions(tables, weeks)
-    labels = series.lesions(tables).set_index("lesion_id")["site"]
-    for w in weeks:
-        les = out[(out["week"] == w) & (out["unit"] == "lesion")].iloc[0]
-        pt = out[(out["week"] == w) & (out["unit"] == "patient")].iloc[0]
-        has_printed = pd.notna(les["mean_reduction_printed_pct"])
-        ctx["weeks"].append({
-            "week": w, "total": int(les["total"]), "measured": int(les["measured"]), "lost": int(les["lost"]),
-            "not_recorded": int(les["not_recorded"]),
-            "mean": _num(les["mean_reduction_recomputed_pct"]) if les["measured"] else None,
-            "change": (phrases.change(les["mean_reduction_recomputed_pct"], les["median_reduction_recomputed_pct"],
-                                      int(les["measured"])) if les["measured"] else None),
-            "grown": phrases.grown(red[(red["week"] == w) & (red["status"] == series.MEASURED)], labels),
-            "complete": int(les["complete_remissions"]) if les["measured"] else None,
-            "patient_mean": (_num(pt["mean_reduction_recomputed_pct"])
-                             if pt["measured"] and pt["total"] != les["total"] else None),
-            "patient_measured": int(pt["measured"]),
-            "patient_change": (f"the mean reduction was {_num(pt['mean_reduction_recomputed_pct'])}%"
-                               if pt["mean_reduction_recomputed_pct"] >= 0 else
-                               f"the lesions had grown by a mean of {_num(-pt['mean_reduction_recomputed_pct'])}%"),
-            "patient_complete": int(pt["complete_remissions"]) if pt["measured"] else None,
-            "printed_mean": _num(les["mean_reduction_printed_pct"]) if has_printed and les["measured"] else None,
-        })
-    for r in red[red["reduction_differs"]].itertuples():
-        ctx["discrepancies"].append({"lesion": r.lesion_id, "site": labels[r.lesion_id], "week": int(r.week),
-                                     "printed": _num(r.reduction_printed_pct), "recomputed": _num(r.reduction_recomputed_pct),
-                                     "baseline": _num(r.baseline_mm), "size": _num(r.size_mm)})
-    return ctx
+
+
+def _shared_dose(n_multi: int) -> str | None:
+    """The caveat for patients with several lesions: the data do not say how a dose was divided between them."""
+    if not n_multi:
+        return None
+    who = "the patient" if n_multi == 1 else f"the {n_multi} patients"
+    return (
+        f"For {who} with several lesions treated at the same visits, the data give one dose per treatment "
+        "and do not say whether it went into each lesion or was shared between them."
+    )
+
+
+def _week_context(out: pd.DataFrame, red: pd.DataFrame, labels: pd.Series, w: int) -> dict:
+    """One follow-up week's numbers, by lesion and by patient (None where nothing was measured)."""
+    les = out[(out["week"] == w) & (out["unit"] == "lesion")].iloc[0]
+    pt = out[(out["week"] == w) & (out["unit"] == "patient")].iloc[0]
+    has_printed = pd.notna(les["mean_reduction_printed_pct"])
+    return {
+        "week": w, "total": int(les["total"]), "measured": int(les["measured"]), "lost": int(les["lost"]),
+        "not_recorded": int(les["not_recorded"]),
+        "mean": _num(les["mean_reduction_recomputed_pct"]) if les["measured"] else None,
+        "change": (phrases.change(les["mean_reduction_recomputed_pct"], les["median_reduction_recomputed_pct"],
+                                  int(les["measured"])) if les["measured"] else None),
+        "grown": phrases.grown(red[(red["week"] == w) & (red["status"] == series.MEASURED)], labels),
+        "complete": int(les["complete_remissions"]) if les["measured"] else None,
+        "patient_mean": (_num(pt["mean_reduction_recomputed_pct"])
+                         if pt["measured"] and pt["total"] != les["total"] else None),
+        "patient_measured": int(pt["measured"]),
+        "patient_change": (f"the mean reduction was {_num(pt['mean_reduction_recomputed_pct'])}%"
+                           if pt["mean_reduction_recomputed_pct"] >= 0 else
+                           f"the lesions had grown by a mean of {_num(-pt['mean_reduction_recomputed_pct'])}%"),
+        "patient_complete": int(pt["complete_remissions"]) if pt["measured"] else None,
+        "printed_mean": _num(les["mean_reduction_printed_pct"]) if has_printed and les["measured"] else None,
+    }
+
+
+def _discrepancy(r, labels: pd.Series) -> dict:
+    """A printed reduction that is not the sizes' reduction rounded, with the sizes it comes from."""
+    return {"lesion": r.lesion_id, "site": labels[r.lesion_id], "week": int(r.week),
+            "printed": _num(r.reduction_printed_pct), "recomputed": _num(r.reduction_recomputed_pct),
+            "baseline": _num(r.baseline_mm), "size": _num(r.size_mm)}
 
 
 def render(context: dict) -> str:

@@ -18,13 +18,13 @@ from casebook.reports.sts_series.cells import (
     COL_SIZE,
     COL_TREATMENT,
     DIFFERS_FLAG,
-    MEASURED,
     NOT_RECORDED_CELL,
     PRINTED_COLUMNS,
     complication_cell,
     dose_cell,
     fmt_number,
     join_cells,
+    recomputed_cell,
     recomputed_column,
     round_half_up,
     treatment_cell,
@@ -85,13 +85,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     where a printed reduction is not the sizes' reduction rounded, it reads e.g. '87.5 (printed 80)'.
     ``with_flag`` adds a boolean column (``DIFFERS_FLAG``) marking rows with such a difference.
     """
-    view = view or default_view(tables)
-    if view not in VIEWS:
-        raise CasebookError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
-    if view != "data" and not is_transcribed(tables):
-        raise CasebookError(f"primary data have no '{view}' view of Table 1 (nothing was printed): use view='data'")
-    if layout not in ("row", "lesion"):
-        raise CasebookError(f"layout must be 'row' or 'lesion', not {layout!r}")
+    view = _checked_view(tables, view, layout)
     weeks = _weeks(weeks)
     pat = patients(tables).set_index("patient_id")
     les = lesions(tables)
@@ -99,52 +93,78 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     reg = tables["regimens"].set_index("patient_id")
     comp = _complications_by_patient(tables)
     meas = lesion_measurements(tables, weeks).set_index(["lesion_id", "week"])
-
-    def lesion_cells(lid: str) -> dict[str, object]:
-        cells: dict[str, object] = {COL_SIZE: fmt_number(meas.loc[(lid, 0), "size_mm"]), "_differs": False}
-        for w in weeks:
-            m = meas.loc[(lid, w)]
-            shown = m["reduction_printed_pct"] if view == "printed" else round_half_up(m["reduction_recomputed_pct"])
-            cells[week_column(w)] = week_cell(m["status"], m["size_mm"], shown)
-            rec = m["reduction_recomputed_pct"]
-            text = "" if pd.isna(rec) else f"{rec:.1f}"
-            if m["reduction_differs"]:
-                text += f" (printed {fmt_number(m['reduction_printed_pct'])})"
-                cells["_differs"] = True
-            cells[recomputed_column(w)] = text if m["status"] == MEASURED else week_cell(m["status"], None, None)
-        return cells
-
     rows = []
     for pid, p in pat.iterrows():
-        diagnosis = p["diagnosis_printed"] if view == "printed" else (p["diagnosis"] if view == "corrected" else diagnosis_cell(tables, p))
-        shared = {
-            COL_DIAGNOSIS: f"{diagnosis}/{int(p['age_years'])}",
-            COL_SITE: None,
-            COL_TREATMENT: "",
-            COL_DOSE: "",
-            COL_COMPLICATIONS: comp.get(pid, NOT_RECORDED_CELL),
-        }
-        if pid in reg.index:
-            r = reg.loc[pid]
-            shared[COL_TREATMENT] = treatment_cell(r, int(n_les[pid]), "transcribed" if view != "data" else "primary")
-            shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["sessions"])
+        shared = _patient_cells(tables, view, p, reg, n_les, comp)
         plesions = les[les["patient_id"] == pid]
-        per_lesion = [(lid, site, lesion_cells(lid)) for lid, site in zip(plesions["lesion_id"], plesions["site"], strict=False)]
+        per_lesion = [(lid, site, _lesion_cells(meas, weeks, view, lid))
+                      for lid, site in zip(plesions["lesion_id"], plesions["site"], strict=False)]
         if layout == "lesion":
-            for lid, site, cells in per_lesion:
-                rows.append({"_lesion": lid, **shared, COL_SITE: site, **cells})
-            continue
-        sites = [site for _, site, _ in per_lesion]
-        row = {**shared, COL_SITE: sites[0] if len(set(sites)) == 1 else CELL_SEPARATOR.join(sites)}
-        for key in per_lesion[0][2]:
-            if key == "_differs":
-                row[key] = any(c[key] for _, _, c in per_lesion)
-            elif key == COL_SIZE:
-                row[key] = CELL_SEPARATOR.join(c[key] for _, _, c in per_lesion)
-            else:
-                row[key] = join_cells([c[key] for _, _, c in per_lesion])
-        rows.append(row)
+            rows += [{"_lesion": lid, **shared, COL_SITE: site, **cells} for lid, site, cells in per_lesion]
+        else:
+            rows.append(_patient_row(shared, per_lesion))
+    return _table1_frame(rows, weeks, view, layout, with_flag)
 
+
+def _checked_view(tables, view: str | None, layout: str) -> str:
+    """The view asked for (or the dataset's default) once it and the layout are known to make sense."""
+    view = view or default_view(tables)
+    if view not in VIEWS:
+        raise CasebookError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if view != "data" and not is_transcribed(tables):
+        raise CasebookError(f"primary data have no '{view}' view of Table 1 (nothing was printed): use view='data'")
+    if layout not in ("row", "lesion"):
+        raise CasebookError(f"layout must be 'row' or 'lesion', not {layout!r}")
+    return view
+
+
+def _lesion_cells(meas: pd.DataFrame, weeks: tuple[int, ...], view: str, lid: str) -> dict[str, object]:
+    """One lesion's cells: baseline size, each week's printed and recomputed cells, whether any reduction differs."""
+    cells: dict[str, object] = {COL_SIZE: fmt_number(meas.loc[(lid, 0), "size_mm"]), "_differs": False}
+    for w in weeks:
+        m = meas.loc[(lid, w)]
+        shown = m["reduction_printed_pct"] if view == "printed" else round_half_up(m["reduction_recomputed_pct"])
+        cells[week_column(w)] = week_cell(m["status"], m["size_mm"], shown)
+        if m["reduction_differs"]:
+            cells["_differs"] = True
+        cells[recomputed_column(w)] = recomputed_cell(m)
+    return cells
+
+
+def _patient_cells(tables, view: str, p: pd.Series, reg: pd.DataFrame, n_les: pd.Series, comp: dict[str, str]) -> dict:
+    """The cells a patient's lesions share: diagnosis/age, treatment, dose, complications (site left to the lesions)."""
+    pid = p.name  # the patient_id: patients come indexed by it
+    diagnosis = p["diagnosis_printed"] if view == "printed" else (p["diagnosis"] if view == "corrected" else diagnosis_cell(tables, p))
+    shared = {
+        COL_DIAGNOSIS: f"{diagnosis}/{int(p['age_years'])}",
+        COL_SITE: None,
+        COL_TREATMENT: "",
+        COL_DOSE: "",
+        COL_COMPLICATIONS: comp.get(pid, NOT_RECORDED_CELL),
+    }
+    if pid in reg.index:
+        r = reg.loc[pid]
+        shared[COL_TREATMENT] = treatment_cell(r, int(n_les[pid]), "transcribed" if view != "data" else "primary")
+        shared[COL_DOSE] = dose_cell(r["dose_mean_mg"], r["dose_min_mg"], r["dose_max_mg"], r["sessions"])
+    return shared
+
+
+def _patient_row(shared: dict[str, object], per_lesion: list[tuple[str, str, dict]]) -> dict[str, object]:
+    """One printed row: the patient's lesions' cells joined in lesion order (one site if they share it)."""
+    sites = [site for _, site, _ in per_lesion]
+    row = {**shared, COL_SITE: sites[0] if len(set(sites)) == 1 else CELL_SEPARATOR.join(sites)}
+    for key in per_lesion[0][2]:
+        if key == "_differs":
+            row[key] = any(c[key] for _, _, c in per_lesion)
+        elif key == COL_SIZE:
+            row[key] = CELL_SEPARATOR.join(c[key] for _, _, c in per_lesion)
+        else:
+            row[key] = join_cells([c[key] for _, _, c in per_lesion])
+    return row
+
+
+def _table1_frame(rows: list[dict], weeks: tuple[int, ...], view: str, layout: str, with_flag: bool) -> pd.DataFrame:
+    """The rows in the printed column order, the recomputed column after each week's unless from the data."""
     columns = list(PRINTED_COLUMNS)
     for w in weeks:
         columns += [week_column(w)] if view == "data" else [week_column(w), recomputed_column(w)]
@@ -154,8 +174,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     if with_flag:
         out[DIFFERS_FLAG] = out["_differs"].astype(bool)
         columns.append(DIFFERS_FLAG)
-    out = out[columns].rename(columns={"_lesion": "Lesion"})
-    return out
+    return out[columns].rename(columns={"_lesion": "Lesion"})
 
 
 def transcribed_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
