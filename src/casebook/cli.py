@@ -9,9 +9,8 @@ from casebook.exceptions import CasebookError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from casebook.data.load import validate_all, validate_folder
-
     if args.folder is not None:
+        from casebook.data.load import validate_folder
         from casebook.reports import registry
 
         reports = list(registry())
@@ -21,7 +20,7 @@ def _validate(args: argparse.Namespace) -> int:
         for name, n in counts.items():
             print(f"  {name}: {n} rows")
         return 0
-    counts = validate_all()
+    counts = _validated()  # validated afresh whenever a data file, the package code or the lock changed
     print(f"data valid: {len(counts)} tables, {sum(counts.values())} rows")
     for name, n in counts.items():
         print(f"  {name}: {n} rows")
@@ -109,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     except CasebookError as exc:
         print(f"casebook: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output was piped into a reader that stopped (`casebook validate | head`)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 0
     except KeyboardInterrupt:
         print("casebook: interrupted", file=sys.stderr)
         return 130

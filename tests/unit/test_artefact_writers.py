@@ -24,6 +24,7 @@ def _plot(tmp_path, name):
     return {p.suffix: p.read_bytes() for p in save_figure(fig, name, tmp_path)}
 
 
+@pytest.mark.slow  # saves every figure in PNG, SVG and PDF (seconds): make test, not make check
 def test_figures_are_byte_identical_and_unstamped(tmp_path):
     a = _plot(tmp_path / "a", "f")
     b = _plot(tmp_path / "b", "f")
@@ -32,6 +33,7 @@ def test_figures_are_byte_identical_and_unstamped(tmp_path):
     assert b"Matplotlib" not in a[".png"] and b"<dc:date>" not in a[".svg"] and b"CreationDate" not in a[".pdf"]
 
 
+@pytest.mark.slow  # a second or more: make test, not make check
 def test_png_is_300_dpi_and_column_wide(tmp_path):
     png = _plot(tmp_path, "f")[".png"]
     width = int.from_bytes(png[16:20], "big")

@@ -348,6 +348,7 @@ def test_arithmetic_can_be_checked_by_hand(results):
     assert "(163-17)/163 × 100 = 89.57%" in a["sts-results-reduction-w12"]
 
 
+@pytest.mark.slow  # a second or more: make test, not make check
 def test_missing_lesion_scenarios(data):
     s = missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%")
     assert set(s["injections"]) == {1}
@@ -500,6 +501,7 @@ def test_an_impossible_mean_is_inconsistent_even_if_transcribed(data, monkeypatc
     assert "impossible" in res.matches[0].detail
 
 
+@pytest.mark.slow  # a second or more: make test, not make check
 def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
     from casebook.data.load import load_claims
 
@@ -528,6 +530,7 @@ def test_register_views(claims, results):
     assert "sts-results-reduction-w4" in decl.loc["mean_reduction", "claims"]
 
 
+@pytest.mark.slow  # a second or more: make test, not make check
 def test_a_register_without_reading_kinds_gets_the_functions_declared_kinds():
     """Another register (a reviewer's) need not name the kinds: each multi-reading function declares its own, so the
     primary reading is still fixed before any comparison, and the verdicts are the same."""

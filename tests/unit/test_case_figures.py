@@ -137,6 +137,7 @@ def test_muscle_scores_as_fraction_of_maximum(data):
     assert fig.axes[0].get_xlim() == (0, 100)
 
 
+@pytest.mark.slow  # saves every figure in PNG, SVG and PDF (seconds): make test, not make check
 def test_saved_in_three_formats_at_journal_size(data, events, tmp_path):
     publish.figure(cf.timeline_figure(events), cf.STEMS["timeline"], str(tmp_path))
     publish.figure(cf.aldolase_figure(case.lab_table(data)), cf.STEMS["aldolase"], str(tmp_path))
@@ -148,6 +149,7 @@ def test_saved_in_three_formats_at_journal_size(data, events, tmp_path):
     assert abs(Image.open(tmp_path / "jdm-case-aldolase-vs-upper-limit.png").size[0] - 85 / MM_PER_INCH * DPI) <= 2
 
 
+@pytest.mark.slow  # saves every figure in PNG, SVG and PDF (seconds): make test, not make check
 def test_figures_are_byte_identical_between_runs(events, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     publish.figure(cf.timeline_figure(events), cf.STEMS["timeline"], str(a))

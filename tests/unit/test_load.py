@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -75,33 +72,6 @@ def test_all_problems_are_reported_together(tmp_path):
     assert "3 problem(s)" in str(info.value)
 
 
-def _project_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(paths.ROOT / "pyproject.toml", root)
-    shutil.copytree(paths.DATA, root / "data")
-    return root
-
-
-def _cli(*args: str, root: Path, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    return subprocess.run([sys.executable, "-m", "casebook", *args], cwd=cwd, env=env, capture_output=True, text=True)
-
-
-def test_cli_validate_works_from_any_folder(tmp_path):
-    result = _cli("validate", root=paths.ROOT, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "data valid" in result.stdout
-
-
-def test_cli_names_file_line_column_and_exits_non_zero(tmp_path):
-    root = _project_copy(tmp_path)
-    shutil.copy(CORPUS / "dangling-patient" / "lesions.csv", root / "data" / "sts-series" / "lesions.csv")
-    before = {p: p.read_bytes() for p in (root / "data").rglob("*.csv")}
-    result = _cli("validate", root=root, cwd=tmp_path)
-    assert result.returncode == 1
-    assert "data/sts-series/lesions.csv, line 6, column 'patient_id': 'P9' does not exist" in result.stderr
-    assert {p: p.read_bytes() for p in (root / "data").rglob("*.csv")} == before
 
 
 def test_every_table_and_column_is_in_the_dictionary():

@@ -22,3 +22,31 @@ def test_a_real_cycle_is_named():
     m = Manifest((Run(A, "default", after=(B,)), Run(B, "default", after=(A,))))
     with pytest.raises(BuildError, match="cycle"):
         m.waves()
+
+
+def test_a_run_starts_as_soon_as_what_it_reads_is_done_not_with_a_wave():
+    """The manuscripts (after the two reports) need not wait for the audit, which no one reads."""
+    from casebook.engine.manifest import Schedule
+
+    report1, report2, audit, articles = (f"notebooks/{n}.ipynb" for n in ("r1", "r2", "audit", "articles"))
+    runs = [Run(report1, "default"), Run(report2, "default"), Run(audit, "default"),
+            Run(articles, "default", after=(report1, report2))]
+    s = Schedule(runs)
+    assert [r.notebook for r in s.ready()] == [report1, report2, audit]
+    s.done |= {runs[0]}
+    assert s.ready() == []  # report 2 still runs
+    s.done |= {runs[1]}
+    assert [r.notebook for r in s.ready()] == [articles]  # the audit still runs: no matter
+    assert s.ready() == []  # each run is handed once
+
+
+def test_a_notebook_is_done_when_every_one_of_its_sets_is():
+    from casebook.engine.manifest import Schedule
+
+    runs = [Run(A, "default"), Run(A, "other"), Run(B, "default", after=(A,))]
+    s = Schedule(runs)
+    s.ready()
+    s.done |= {runs[0]}
+    assert s.ready() == []
+    s.done |= {runs[1]}
+    assert [r.notebook for r in s.ready()] == [B]

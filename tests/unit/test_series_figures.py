@@ -68,6 +68,7 @@ def test_doses_show_range_volume_axis_and_injections(tables):
     plt.close(fig)
 
 
+@pytest.mark.slow  # saves every figure in PNG, SVG and PDF (seconds): make test, not make check
 def test_saved_in_every_format_byte_identically(tables, tmp_path):
     first = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "a", ["png", "svg", "pdf"]).files
     second = publish.figure(sf.plot_size_trajectories(tables), sf.STEM_TRAJECTORIES, tmp_path / "b", ["png", "svg", "pdf"]).files
@@ -77,6 +78,7 @@ def test_saved_in_every_format_byte_identically(tables, tmp_path):
     assert all(stem.startswith("sts-series-") for stem in (sf.STEM_TRAJECTORIES, sf.STEM_REDUCTIONS, sf.STEM_DOSES))
 
 
+@pytest.mark.slow  # a second or more: make test, not make check
 def test_synthetic_series_gets_its_own_figures(synthetic, tmp_path):
     written = [
         p

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -114,15 +112,6 @@ def test_subtype_must_belong_to_its_diagnosis(tmp_path):
     (folder / "patients.csv").write_text(text, encoding="utf-8")
     with pytest.raises(DataValidationError, match="subtype 'lcSSc' belongs to SSc, not to the diagnosis 'JDM'"):
         load_dataset("sts-series", folder)
-
-
-def test_cli_validates_a_folder(tmp_path):
-    folder = _copy(tmp_path)
-    ok = subprocess.run([sys.executable, "-m", "casebook", "validate", str(folder)], capture_output=True, text=True)
-    assert ok.returncode == 0 and "valid sts-series dataset (primary)" in ok.stdout
-    (folder / "regimens.csv").write_text((folder / "regimens.csv").read_text().replace("Q2,1,,", "Q2,1,2,"), encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "casebook", "validate", str(folder)], capture_output=True, text=True)
-    assert bad.returncode != 0 and "regimens.csv, line 3, column 'interval': a single session has no interval" in bad.stderr
 
 
 def test_a_series_without_any_complication_row(tmp_path):

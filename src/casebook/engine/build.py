@@ -22,7 +22,7 @@ from casebook.engine import provenance, record
 from casebook.engine.cache import Cache, stale_reason
 from casebook.engine.executor import Executor, KernelPoolExecutor
 from casebook.engine.hashing import sha256_json
-from casebook.engine.manifest import DEFAULT_SET, Manifest, Run, read_manifest
+from casebook.engine.manifest import DEFAULT_SET, Manifest, Run, Schedule, read_manifest
 from casebook.engine.parameters import declared_parameters, injected_parameters, parameters_cells
 from casebook.engine.protocol import FIXED_ENV, NO_KERNELS_ENV
 from casebook.exceptions import BuildError, NotebookExecutionError
@@ -120,49 +120,48 @@ class Build:
         return self.result
 
     def _execute(self, runs: list[Run], plans: dict[Run, Plan]) -> None:
-        """Submit each run as soon as every notebook it comes ``after`` has finished (not wave by wave: the
-        manuscripts need not wait for the audit), record each as it finishes."""
-        waiting, known = list(runs), {r.notebook for r in runs}
-        done: set[Run] = set()
-        submitted = 0
-
-        def release() -> list[Plan]:
-            todo: list[Plan] = []
-            while True:
-                finished = {r.notebook for r in runs} - {r.notebook for r in runs if r not in done}
-                ready = [r for r in waiting if all(a in finished or a not in known for a in r.after)]
-                if not ready:
-                    return todo
-                for run in ready:
-                    waiting.remove(run)
-                    p = self._plan(plans[run], runs)
-                    if p is None:
-                        done.add(run)  # skipped (up to date) or not executable: its readers may go on
-                    else:
-                        todo.append(p)
-                if todo:
-                    return todo
-
-        todo, recorded = release(), 0
+        """Submit each run as soon as the notebooks it comes ``after`` have finished (the manuscripts need not wait
+        for the audit), and record each as it finishes."""
+        schedule = Schedule(runs)
+        todo, submitted, recorded = self._release(schedule, plans, runs), 0, 0
         while todo:
             self._submit(todo, len(runs))
             submitted += len(todo)
+            todo, recorded = self._collect(schedule, plans, runs, submitted, recorded)
+
+    def _release(self, schedule: Schedule, plans: dict[Run, Plan], runs: list[Run]) -> list[Plan]:
+        """The runs that may start and must execute; those up to date are done at once, which may free their readers."""
+        while ready := schedule.ready():
             todo = []
-            try:
-                for p, outcome in self.executor.results():
-                    recorded += 1
-                    self._record(p, outcome, f"[{recorded}/{submitted}]")
-                    done.add(p.run)
-                    todo = release()
-                    if todo:
-                        break  # submit them now, while the others still run
-            except BaseException:
-                # Interrupted: stop every kernel and worker now, then undo whatever the unfinished runs wrote.
-                self.executor.kill()
-                for workdir in sorted((paths.BUILD / "tmp").glob("kernel-*")):
-                    record.undo(workdir)
-                    shutil.rmtree(workdir, ignore_errors=True)
-                raise
+            for run in ready:
+                p = self._plan(plans[run], runs)
+                if p is None:
+                    schedule.done.add(run)  # skipped (up to date) or not executable
+                else:
+                    todo.append(p)
+            if todo:
+                return todo
+        return []
+
+    def _collect(self, schedule: Schedule, plans: dict[Run, Plan], runs: list[Run], submitted: int,
+                 recorded: int) -> tuple[list[Plan], int]:
+        """Record outcomes as they come, until one frees runs to submit (returned at once) or none is left."""
+        try:
+            for p, outcome in self.executor.results():
+                recorded += 1
+                self._record(p, outcome, f"[{recorded}/{submitted}]")
+                schedule.done.add(p.run)
+                todo = self._release(schedule, plans, runs)
+                if todo:
+                    return todo, recorded  # submitted now, while the others still run
+            return [], recorded
+        except BaseException:
+            # Interrupted: stop every kernel and worker now, then undo whatever the unfinished runs wrote.
+            self.executor.kill()
+            for workdir in sorted((paths.BUILD / "tmp").glob("kernel-*")):
+                record.undo(workdir)
+                shutil.rmtree(workdir, ignore_errors=True)
+            raise
 
     def _plan(self, p: Plan, runs: list[Run]) -> Plan | None:
         run = p.run

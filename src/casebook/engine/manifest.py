@@ -84,6 +84,20 @@ class Manifest:
         return waves
 
 
+class Schedule:
+    """Which runs may start now: each as soon as every run of the notebooks it comes ``after`` is done (a notebook
+    left out, with ``--only``, is not waited for). The build marks runs done; :meth:`ready` hands each run once."""
+
+    def __init__(self, runs: list[Run]):
+        self.runs, self.waiting, self.done = list(runs), list(runs), set()
+
+    def ready(self) -> list[Run]:
+        unfinished = {r.notebook for r in self.runs if r not in self.done}
+        ready = [r for r in self.waiting if not unfinished.intersection(r.after)]
+        self.waiting = [r for r in self.waiting if r not in ready]
+        return ready
+
+
 def _fail(where: str, message: str):
     raise BuildError(f"{where}: {message}")
 
