@@ -69,6 +69,7 @@ html: $(STAMP) ## Write the static HTML bundle build/site/index.html (no server,
 	cd $(ROOT) && $(BIN)/casebook html
 
 test: $(STAMP) ## The whole suite (minutes): make check's tests, one shared build, nbval, artefacts, browser, bench
+	cd $(ROOT) && $(BIN)/casebook validate > /dev/null
 	cd $(ROOT) && $(BIN)/python -m pytest
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook (autosave off: see README)

@@ -71,14 +71,15 @@ def _outputs(root: Path) -> dict[str, bytes]:
 
 
 def test_forked_kernels_write_what_fresh_kernels_write(fixture_project: Path, tmp_path: Path):
-    """The same notebooks (figures in PNG, SVG and PDF included) built with forked and with fresh kernels, and the
+    """The same notebook (figures in PNG, SVG and PDF included) built with a forked and with a fresh kernel, and the
     same cache records: a forked kernel logs every casebook module it imports, as a fresh one does."""
     import shutil
 
+    (fixture_project / "notebooks" / "build.toml").write_text('[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n')
     fresh = tmp_path / "fresh"
     shutil.copytree(fixture_project, fresh)
-    run_build(fixture_project, "--kernels", "fork", "--jobs", "2")
-    run_build(fresh, "--kernels", "fresh", "--jobs", "2")
+    run_build(fixture_project, "--kernels", "fork")
+    run_build(fresh, "--kernels", "fresh")
     forked, started = _outputs(fixture_project), _outputs(fresh)
     assert any(name.startswith("figures/") for name in forked), "the fixture notebooks drew no figure"
     records = [json.loads(forked[n]) for n in forked if n.startswith("build/cache/fixture-")]
