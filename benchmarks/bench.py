@@ -239,7 +239,14 @@ def _noop(out: dict, reps: int, jobs: int, root: Path, say) -> None:
     out["noop_runs_s"], out["noop_s"] = noop, statistics.median(noop)
 
 
-def _changed(out: dict, reps: int, jobs: int, root: Path, say) -> None:
+def _changed(out: dict, reps: int, jobs: int, root: Path, say, reused: tuple[Path, str] | None = None) -> None:
+    """(d): with ``reused`` (a copy rebuilt after CHANGED_FILE changed, and that build's output: the test run's
+    changed build), which notebooks ran is read from it and nothing is timed again."""
+    if reused is not None:
+        say(f"(d) rebuild after one data file changes ({CHANGED_FILE}): reusing {reused[0]}")
+        out.update(changed_file=CHANGED_FILE, changed_file_runs_s=[], changed_file_notebooks=_ran(reused[1]),
+                   changed_file_expected=_expected_after_change(reused[0]), changed_file_s=float("nan"))
+        return
     say(f"(d) rebuild after one data file changes ({CHANGED_FILE}), {reps} x")
     changed, ran = [], set()
     for _ in range(reps):
@@ -299,14 +306,14 @@ def _targets(out: dict) -> dict:
 
 
 def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, say, quick: bool = False,
-            with_test: bool = False, built: Path | None = None) -> dict:
+            with_test: bool = False, built: Path | None = None, changed: tuple[Path, str] | None = None) -> dict:
     out: dict = {"cores": os.cpu_count(), "jobs": jobs, "repetitions": reps, "sweep_repetitions": sweep_reps,
                  "sweep_size": sweep_size, "quick": quick}
     out["parallel_ceiling"] = 0.0 if quick else statistics.median(parallel_ceiling() for _ in range(3))
     say(f"two CPU-bound processes run {out['parallel_ceiling']:.2f}x as fast as one on this machine")
     root = _clean_and_floor(out, reps, jobs, tmp, say, built)
     _noop(out, reps, jobs, root, say)
-    _changed(out, reps, jobs, root, say)
+    _changed(out, reps, jobs, root, say, changed)
     _nbval(out, reps, root, say, quick)
     _sweep(out, sweep_reps, sweep_size, tmp, say, quick)
     out["fresh_venv_s"] = None if quick else _fresh_venv(tmp)
@@ -375,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="every measurement once on the smallest inputs (make test runs this: a broken bench fails CI)")
     parser.add_argument("--with-test", action="store_true", help="also time make test (about 3 minutes)")
     parser.add_argument("--built", help="a built project copy to reuse instead of a clean build (quick mode, in make test)")
+    parser.add_argument("--changed", nargs=2, metavar=("ROOT", "LOG"),
+                        help=f"a copy rebuilt after {CHANGED_FILE} changed, and that build's output, to reuse for (d)")
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.sweep_reps, args.sweep_size = 1, 1, 1
@@ -385,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = measure(args.reps, args.sweep_reps, args.sweep_size, args.jobs, tmp,
                          lambda line: print(line, file=sys.stderr, flush=True), quick=args.quick, with_test=args.with_test,
-                         built=Path(args.built) if args.built else None)
+                         built=Path(args.built) if args.built else None,
+                         changed=(Path(args.changed[0]), Path(args.changed[1]).read_text(encoding="utf-8")) if args.changed else None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out = Path(args.out)

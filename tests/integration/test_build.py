@@ -144,13 +144,7 @@ def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path
     changed = _hashes(root)
     assert changed["tables/fixture-sts-lesion-sizes.csv"] != built["tables/fixture-sts-lesion-sizes.csv"]
     assert changed["tables/fixture-jdm-muscle-scores.csv"] == built["tables/fixture-jdm-muscle-scores.csv"]
-
-    # a clean rebuild from scratch gives the same bytes (notebooks, artefacts, provenance)
-    import shutil
-
-    shutil.rmtree(root / "build")
-    run_build(root, "--force")
-    assert _hashes(root) == changed
+    # (a clean rebuild giving the same bytes: the shared clean build against the committed artefacts, test_regression)
 
 
 @pytest.mark.slow
