@@ -584,3 +584,12 @@ def test_every_finding_is_a_correction_a_query_or_a_gap(results):
     causes = audit.root_causes(results)
     assert set(causes["finding"]) <= {"correction", "query", "gap"}
     assert (causes.loc[causes["finding"] == "gap", "inconsistent_claims"] == 0).all()
+
+
+def test_register_gaps_of_issue_21_are_filled(claims, results):
+    by_id = _by_id(results)
+    for cid in ("sts-methods-primary-endpoint", "sts-methods-concentration-2", "sts-discussion-before-surgery",
+                "sts-fig1-right-knee-ulcerated", "jdm-methods-daily-occlusive", "jdm-conclusion-topical-described",
+                "jdm-conclusion-hypothesis"):
+        assert cid in by_id.index, cid
+    assert "each lesion not in complete remission" in by_id.loc["sts-results-remaining-mean", "alternatives"]

@@ -130,3 +130,11 @@ def test_jats_is_well_formed_and_its_figures_resolve(name):
     assert root.tag == "article" and root.find("front/article-meta/title-group/article-title").text
     graphics = [g.get("{http://www.w3.org/1999/xlink}href") for g in root.iter("graphic")]
     assert graphics and all((path.parent / g).resolve().is_file() for g in graphics)
+
+
+def test_corrigendum_counts_what_the_audit_checked(verdicts):
+    """The count of checked statements takes every real check (ambiguous included) and says how many are numbers."""
+    notice = corrigendum.corrigendum_markdown(verdicts, "sts-series", "a title", "x.pdf")
+    rows = verdicts[(verdicts["report"] == "sts-series") & verdicts["verdict"].isin(corrigendum.CHECKS)]
+    numbers = int(rows["printed"].astype(str).str.contains(r"\d").sum())
+    assert f"Of the {len(rows)} printed statements that the transcribed data can check ({numbers} of them" in notice

@@ -17,6 +17,7 @@ from casebook.text import count, join
 COLUMNS = ("claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "arithmetic", "note",
            "root_cause", "cause")
 INCONSISTENT = "inconsistent"
+CHECKS = ("consistent", "inconsistent", "ambiguous")  # the verdicts of a real check (casebook.audit.CHECKS)
 
 
 def claim_verdicts(claims_path: str = "data/claims.csv", data_dirs: dict | None = None) -> pd.DataFrame:
@@ -57,11 +58,13 @@ def _md(text: str) -> str:
 def corrigendum_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, corrected_name: str) -> str:
     """The notice, in Markdown: what was recomputed, then each correction under its root cause."""
     rows = inconsistent(verdicts, report_id)
-    checked = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(["consistent", INCONSISTENT])]
+    checked = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(CHECKS)]
+    numbers = int(checked["printed"].astype(str).str.contains(r"\d").sum())
     groups = list(dict.fromkeys(rows["root_cause"]))
     lines = [f"# Corrigendum: {_md(report_title)}", "",
              f"This notice corrects the published report on {_md(report_title)}. Of the "
-             f"{count(len(checked), 'printed number')} that the transcribed data can check, "
+             f"{count(len(checked), 'printed statement')} that the transcribed data can check "
+             f"({numbers} of them with a number), "
              f"{len(rows)} do not follow from the data. They are listed below by root cause: where each stands, "
              "what was printed, what the data give, and the arithmetic that shows it. The corrected edition of the "
              f"article (`{corrected_name}`) shows every change in place.", ""]
