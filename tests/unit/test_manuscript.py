@@ -102,10 +102,13 @@ def test_pages_render_and_are_not_blank(pdf, tmp_path):
 
 
 def test_corrigendum_lists_exactly_the_inconsistent_claims_by_root_cause(verdicts):
-    wrong = corrigendum.inconsistent(verdicts, "sts-series")
+    wrong = corrigendum.corrections(verdicts, "sts-series")
+    asked = corrigendum.queries(verdicts, "sts-series")
     notice = (MAIN / "manuscripts" / "sts-series" / "sts-series-corrigendum.md").read_text(encoding="utf-8")
     listed = re.findall(r"`([\w-]+)`", notice.rsplit("Claims affected:", 1)[1])
-    assert sorted(listed) == sorted(wrong["claim_id"]) and len(wrong) > 0
+    assert sorted(listed) == sorted([*wrong["claim_id"], *asked["claim_id"]]) and len(wrong) > 0
+    assert "sts-results-lesions" in set(asked["claim_id"]) and "sts-results-lesions" not in set(wrong["claim_id"])
+    notice = notice.split("## Queries to the authors")[0]
     headings = re.findall(r"^## \d+\. ", notice, re.M)
     assert len(headings) == wrong["root_cause"].nunique()
     assert notice.count("\n- **") == len(wrong)
