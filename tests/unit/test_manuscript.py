@@ -102,10 +102,13 @@ def test_pages_render_and_are_not_blank(pdf, tmp_path):
 
 
 def test_corrigendum_lists_exactly_the_inconsistent_claims_by_root_cause(verdicts):
-    wrong = corrigendum.inconsistent(verdicts, "sts-series")
+    wrong = corrigendum.corrections(verdicts, "sts-series")
+    asked = corrigendum.queries(verdicts, "sts-series")
     notice = (MAIN / "manuscripts" / "sts-series" / "sts-series-corrigendum.md").read_text(encoding="utf-8")
     listed = re.findall(r"`([\w-]+)`", notice.rsplit("Claims affected:", 1)[1])
-    assert sorted(listed) == sorted(wrong["claim_id"]) and len(wrong) > 0
+    assert sorted(listed) == sorted([*wrong["claim_id"], *asked["claim_id"]]) and len(wrong) > 0
+    assert "sts-results-lesions" in set(asked["claim_id"]) and "sts-results-lesions" not in set(wrong["claim_id"])
+    notice = notice.split("## Queries to the authors")[0]
     headings = re.findall(r"^## \d+\. ", notice, re.M)
     assert len(headings) == wrong["root_cause"].nunique()
     assert notice.count("\n- **") == len(wrong)
@@ -130,3 +133,11 @@ def test_jats_is_well_formed_and_its_figures_resolve(name):
     assert root.tag == "article" and root.find("front/article-meta/title-group/article-title").text
     graphics = [g.get("{http://www.w3.org/1999/xlink}href") for g in root.iter("graphic")]
     assert graphics and all((path.parent / g).resolve().is_file() for g in graphics)
+
+
+def test_corrigendum_counts_what_the_audit_checked(verdicts):
+    """The count of checked statements takes every real check (ambiguous included) and says how many are numbers."""
+    notice = corrigendum.corrigendum_markdown(verdicts, "sts-series", "a title", "x.pdf")
+    rows = verdicts[(verdicts["report"] == "sts-series") & verdicts["verdict"].isin(corrigendum.CHECKS)]
+    numbers = int(rows["printed"].astype(str).str.contains(r"\d").sum())
+    assert f"Of the {len(rows)} printed statements that the transcribed data can check ({numbers} of them" in notice

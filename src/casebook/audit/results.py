@@ -9,7 +9,7 @@ from casebook.audit.model import OUTPUT_COLUMNS, AuditData
 from casebook.audit.verdicts import ClaimResult, audit_results, split_ids, text
 from casebook.exceptions import CasebookError
 
-CAUSE_COLUMNS = ("cause_id", "report", "explanation", "arithmetic", "claim_ids", "inconsistent_claims", "verdicts")
+CAUSE_COLUMNS = ("cause_id", "report", "finding", "explanation", "arithmetic", "claim_ids", "inconsistent_claims", "verdicts")
 
 
 def _load_causes(causes: pd.DataFrame | None) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def _row(c: pd.Series, res: ClaimResult, causes: list[str]) -> dict:
     return {
         "claim_id": c["claim_id"], "report": c["report"], "location": c["location"], "statement": c["statement"],
         "printed": c["printed"],
-        "primary_reading": "" if p is None else p.name,
+        "primary_reading": "" if p is None else (f"none: unstated (shown: {p.name})" if res.unstated else p.name),
         "primary_value": "" if p is None or p.value is None else p.display(),
         "alternatives": " | ".join(alternatives),
         "verdict": res.verdict, "reason": res.reason, "root_cause": "; ".join(causes),
@@ -80,22 +80,25 @@ def _arithmetic(r: pd.Series) -> str:
 def root_causes(results: pd.DataFrame, causes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The root causes of the inconsistencies: one row per cause, with the claims it explains and their arithmetic.
 
-    Claims a cause lists but the register does not hold are left out (another register may not have them); a cause
-    none of whose claims is in the register is left out too.
+    Each cause is a finding (``correction``, ``query`` or ``gap``, see :mod:`casebook.audit`). Claims a cause lists
+    but the register does not hold are left out (another register may not have them); a cause none of whose claims
+    is in the register is left out too, except a gap that names no claim (something the report never mentions),
+    kept when the register holds claims of its report.
     """
     causes = _load_causes(causes)
     by_id = results.set_index("claim_id")
     rows = []
     for i, c in causes.iterrows():
         ids = split_ids(c["claim_ids"])
-        if not ids:
+        finding = text(c.get("finding")) or "correction"
+        if not ids and finding != "gap":
             raise CasebookError(f"data/root-causes.csv line {i + 2} (cause {c['cause_id']}), column claim_ids: no claim id")
         held = [x for x in ids if x in by_id.index]
-        if not held:
+        if not held and (ids or c["report"] not in set(results["report"])):
             continue
         sub = by_id.loc[held].reset_index()
         rows.append({
-            "cause_id": c["cause_id"], "report": c["report"], "explanation": c["explanation"],
+            "cause_id": c["cause_id"], "report": c["report"], "finding": finding, "explanation": c["explanation"],
             "arithmetic": "; ".join(_arithmetic(r) for _, r in sub.iterrows()),
             "claim_ids": "; ".join(held),
             "inconsistent_claims": int((sub["verdict"] == "inconsistent").sum()),

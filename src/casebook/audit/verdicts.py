@@ -8,7 +8,9 @@ beside the primary one (a sensitivity analysis); they never make a claim consist
 ``consistent``      the primary reading matches the printed value;
 ``inconsistent``    no reading matches;
 ``ambiguous``       only a non-primary reading matches (the reason names the siblings, claims of the same sentence,
-                    that reject that reading), or the claim rests on a value the audit flags (``depends_on``);
+                    that reject that reading), or the claim rests on a value the audit flags (``depends_on``), or
+                    the report leaves the reading unstated (``data/claim-readings.csv`` declares ``unstated``: a
+                    reporting gap) and not every reading matches;
 ``not derivable``   the data cannot decide;
 ``transcribed``     the primary reading matches a value copied into the data from this very statement (rule
                     ``transcribed`` or ``circular = yes``): consistent by construction, counted apart from checks.
@@ -25,6 +27,7 @@ from casebook.audit.model import KINDS, AuditData, Grim, Reading, parse_args, re
 from casebook.exceptions import CasebookError
 
 CLAIMS_FILE = "data/claims.csv"
+UNSTATED = "unstated"  # a kind of reading the reports leave open: no reading is primary
 
 
 @dataclass
@@ -36,6 +39,7 @@ class ClaimResult:
     primary: int | None = None
     reading_reason: str = ""
     reason: str = ""
+    unstated: bool = False  # the report leaves the reading open: no reading is primary (the first is shown)
 
     @property
     def primary_reading(self) -> Reading | None:
@@ -89,6 +93,8 @@ def _primary(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[s
         raise CasebookError(f"{where(claim, 'reading_kind')}: {kind!r} is not declared in data/claim-readings.csv "
                             f"(declared: {', '.join(sorted(kinds))})")
     key, reason = kinds[kind]
+    if key == UNSTATED:
+        return -1, reason
     hits = [i for i, r in enumerate(readings) if r.key == key]
     if len(hits) != 1:
         raise CasebookError(f"{where(claim, 'reading_kind')}: the primary reading {key!r} of kind {kind!r} is not one of the "
@@ -116,6 +122,10 @@ def check_claim(claim: pd.Series, data: AuditData, kinds: dict[str, tuple[str, s
     if all(r.value is None for r in readings):
         return ClaimResult("not derivable", readings, matches, grims, reason="; ".join(r.arithmetic for r in readings))
     primary, reading_reason = _primary(claim, readings, kinds)
+    if primary < 0:
+        res = ClaimResult("", readings, matches, grims, 0, reading_reason, unstated=True)
+        res.verdict = "consistent" if all(m.matched for m in matches) else "ambiguous"
+        return res
     res = ClaimResult("", readings, matches, grims, primary, reading_reason)
     if matches[primary].matched:
         res.verdict = "transcribed" if rule == "transcribed" or text(claim.get("circular")) == "yes" else "consistent"
@@ -169,6 +179,10 @@ def _verdict_parts(c: pd.Series, res: ClaimResult) -> list[str]:
     if res.verdict == "transcribed":
         what = "were filled from this statement" if text(c.get("circular")) == "yes" else "hold the printed value"
         return [f"Transcribed: the data {what} ({res.matches[res.primary].detail}); consistent by construction, not a check."]
+    if res.unstated:
+        shown = "; ".join(f"{r.name} ({m.detail})" for r, m in zip(res.readings, res.matches, strict=False))
+        return [f"The report does not state which reading holds, so no reading is primary: {shown}. "
+                "A reporting gap, not an error."]
     parts = [head]
     if res.verdict == "ambiguous":
         alts = "; ".join(f"{res.readings[i].name} ({res.matches[i].detail})" for i in res.matching_alternatives())

@@ -98,7 +98,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     heading = title(article)
     done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
     done.files.append(write_text(outdir / f"{report_id}-values.csv", csv_cells.to_csv(done.values_frame())))
-    wrong = corr.inconsistent(verdicts, report_id)
+    wrong = corr.corrections(verdicts, report_id)
     done.corrections = len(wrong)
     if wrong.empty:
         done.message = "the audit finds no printed number the data contradict: no corrected edition, no corrigendum"

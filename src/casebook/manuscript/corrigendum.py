@@ -15,8 +15,9 @@ from casebook import paths
 from casebook.text import count, join
 
 COLUMNS = ("claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "arithmetic", "note",
-           "root_cause", "cause")
+           "root_cause", "cause", "finding")
 INCONSISTENT = "inconsistent"
+CHECKS = ("consistent", "inconsistent", "ambiguous")  # the verdicts of a real check (casebook.audit.CHECKS)
 
 
 def claim_verdicts(claims_path: str = "data/claims.csv", data_dirs: dict | None = None) -> pd.DataFrame:
@@ -28,17 +29,50 @@ def claim_verdicts(claims_path: str = "data/claims.csv", data_dirs: dict | None 
     results = audit.audit(claims, audit.load_data(claims, data_dirs or {}))
     causes = audit.root_causes(results)
     explained = dict(zip(causes["cause_id"], causes["explanation"], strict=True))
+    finding = dict(zip(causes["cause_id"], causes["finding"], strict=True))
     out = results.copy()
     out["recomputed"] = results["primary_value"]
     out["arithmetic"] = results["primary_arithmetic"]
     first = [str(c).split("; ")[0] if str(c) else "" for c in results["root_cause"]]
     out["root_cause"] = [c or claim for c, claim in zip(first, results["claim_id"], strict=True)]
     out["cause"] = [explained.get(c, "") for c in first]
+    out["finding"] = [finding.get(c, "correction") for c in first]  # an inconsistency no cause explains: a correction
     return out[list(COLUMNS)].reset_index(drop=True)
 
 
 def inconsistent(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
     return verdicts[(verdicts["report"] == report_id) & (verdicts["verdict"] == INCONSISTENT)].reset_index(drop=True)
+
+
+def corrections(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    """The inconsistent claims whose cause pins down one value: the only ones the corrected edition substitutes."""
+    rows = inconsistent(verdicts, report_id)
+    return rows[rows["finding"] == "correction"].reset_index(drop=True)
+
+
+def queries(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    """The flagged claims (inconsistent or ambiguous) whose cause leaves competing explanations: questions to the
+    authors, never corrections."""
+    mask = (verdicts["report"] == report_id) & (verdicts["finding"] == "query") & verdicts["verdict"].isin(
+        [INCONSISTENT, "ambiguous"])
+    return verdicts[mask].reset_index(drop=True)
+
+
+def _query_lines(verdicts: pd.DataFrame, report_id: str, start: int) -> list[str]:
+    rows = queries(verdicts, report_id)
+    if rows.empty:
+        return []
+    lines = ["## Queries to the authors", "",
+             "Competing explanations remain for the following; they are questions, not corrections, and the corrected "
+             "edition keeps the printed values.", ""]
+    for q, cause in enumerate(dict.fromkeys(rows["root_cause"]), start=start):
+        items = rows[rows["root_cause"] == cause]
+        lines += [f"### {q}. {_md(_heading(cause, items, 'printed value'))}", "", _md(items["cause"].iloc[0]), ""]
+        lines += [f"- **{_md(r.location)}.** Printed: “{_md(r.printed)}”. Table 1 as printed gives "
+                  f"{_md(r.recomputed) or 'no value'} ({_md(r.verdict)}). Arithmetic: {_md(r.arithmetic)}."
+                  for r in items.itertuples()]
+        lines.append("")
+    return lines
 
 
 def printed_part(printed: str) -> str:
@@ -56,13 +90,16 @@ def _md(text: str) -> str:
 
 def corrigendum_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, corrected_name: str) -> str:
     """The notice, in Markdown: what was recomputed, then each correction under its root cause."""
-    rows = inconsistent(verdicts, report_id)
-    checked = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(["consistent", INCONSISTENT])]
+    rows = corrections(verdicts, report_id)
+    checked = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(CHECKS)]
+    numbers = int(checked["printed"].astype(str).str.contains(r"\d").sum())
     groups = list(dict.fromkeys(rows["root_cause"]))
     lines = [f"# Corrigendum: {_md(report_title)}", "",
              f"This notice corrects the published report on {_md(report_title)}. Of the "
-             f"{count(len(checked), 'printed number')} that the transcribed data can check, "
-             f"{len(rows)} do not follow from the data. They are listed below by root cause: where each stands, "
+             f"{count(len(checked), 'printed statement')} that the transcribed data can check "
+             f"({numbers} of them with a number), "
+             f"{len(inconsistent(verdicts, report_id))} do not follow from the data. {len(rows)} of them the evidence "
+             "corrects; the others are queries to the authors. The corrections are listed below by root cause: where each stands, "
              "what was printed, what the data give, and the arithmetic that shows it. The corrected edition of the "
              f"article (`{corrected_name}`) shows every change in place.", ""]
     for g, cause in enumerate(groups, start=1):
@@ -74,14 +111,16 @@ def corrigendum_markdown(verdicts: pd.DataFrame, report_id: str, report_title: s
             lines.append(f"- **{_md(r.location)}.** Printed: “{_md(r.printed)}”. The data give: "
                          f"**{_md(r.recomputed) or 'no value'}**. Arithmetic: {_md(r.arithmetic)}.")
         lines.append("")
-    lines += [f"Claims affected: {join([f'`{c}`' for c in rows['claim_id']])} (identifiers in `data/claims.csv`).", ""]
+    lines += _query_lines(verdicts, report_id, len(groups) + 1)
+    affected = [*rows["claim_id"], *queries(verdicts, report_id)["claim_id"]]
+    lines += [f"Claims affected: {join([f'`{c}`' for c in affected])} (identifiers in `data/claims.csv`).", ""]
     return "\n".join(lines)
 
 
-def _heading(cause: str, items: pd.DataFrame) -> str:
+def _heading(cause: str, items: pd.DataFrame, what: str = "correction") -> str:
     """A group's heading: the cause id in words ('missing-lesion' -> 'Missing lesion'), or the claim's location
     when no cause groups it."""
     name = cause.replace("-", " ").replace("_", " ")
     if cause in set(items["claim_id"]):
         name = str(items["location"].iloc[0])
-    return f"{name[:1].upper()}{name[1:]} ({count(len(items), 'correction')})"
+    return f"{name[:1].upper()}{name[1:]} ({count(len(items), what)})"

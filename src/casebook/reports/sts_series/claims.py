@@ -223,16 +223,6 @@ def single_injection_rule(data: Tables, max_size_mm: str = "5") -> list[Reading]
     return [Reading(a.name, a.value, a.arithmetic + f" [{_detail(base)}]", a.shown)]
 
 
-@recompute("single_injection_recipients")
-def single_injection_recipients(data: Tables, max_size_mm: str = "5") -> list[Reading]:
-    """The converse: every single injection went to a fingertip lesion under the size limit."""
-    limit, base = F(max_size_mm), _baseline_with_regimen(data)
-    singles = base[base["regimen"] == "single"]
-    ok = singles[(singles["site_class"] == "fingertip") & (singles["size_mm"] < float(limit))]
-    b = share(f"single injections that went to fingertip lesions < {fmt(limit)} mm", list(ok["lesion_id"]),
-              list(singles["lesion_id"]), "single-injection lesions")
-    return [Reading(b.name, b.value, b.arithmetic + f" [{_detail(base)}]", b.shown)]
-
 
 @recompute("weekly_regimen_weeks", kind="allocation_rule")
 def weekly_regimen_weeks(data: Tables, weeks: str) -> list[Reading]:

@@ -104,7 +104,18 @@ def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
         mean("lesions not in complete remission, printed %", printed, Fraction(1), key="lesion-printed"),
         mean("lesions not in complete remission, % from sizes", sizes, key="lesion-sizes"),
         _pooled("lesions not in complete remission, total size", rest),  # key: pooled-sizes
+        _each_lesion(rest),
     ]
+
+
+def _each_lesion(rest: pd.DataFrame) -> Reading:
+    """The literal reading of '80% remission in the remaining': every such lesion at that reduction. It holds only
+    if the lowest printed reduction does, so the lowest is its value."""
+    values = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in rest.iterrows()]
+    low = min(v for _, v in values)
+    listed = ", ".join(f"{lid} {fmt(v)}" for lid, v in values)
+    return Reading("each lesion not in complete remission, printed % (the lowest shown)", low,
+                   f"min({listed}) = {fmt(low)}", key="each-lesion")
 
 
 def _remission(data: Tables, week: int):

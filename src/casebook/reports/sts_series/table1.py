@@ -72,8 +72,9 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     the week cells, since there is nothing printed to set them against.
 
     ``view="printed"`` reproduces the printed cells (diagnosis as printed, e.g. the typo 'NSE'; the printed
-    reductions); ``view="corrected"`` uses the corrected diagnosis ('NSF') and, in the week cells, the
-    reductions recomputed from the sizes rounded to a whole percent. Every cell except the diagnosis as
+    reductions); ``view="corrected"`` uses the corrected diagnosis ('NSF') and keeps the printed reductions: a
+    printed reduction its sizes do not give is a query (the size or the percentage may be the misprint), never a
+    correction, so it is flagged beside the cell, not replaced. Every cell except the diagnosis as
     printed is *built* from typed columns (sizes, regimen, weeks, doses, complication kinds), so comparing it
     with the transcription's ``*_printed`` columns tests both.
 
@@ -123,7 +124,7 @@ def _lesion_cells(meas: pd.DataFrame, weeks: tuple[int, ...], view: str, lid: st
     cells: dict[str, object] = {COL_SIZE: fmt_number(meas.loc[(lid, 0), "size_mm"]), "_differs": False}
     for w in weeks:
         m = meas.loc[(lid, w)]
-        shown = m["reduction_printed_pct"] if view == "printed" else round_half_up(m["reduction_recomputed_pct"])
+        shown = m["reduction_printed_pct"] if view != "data" else round_half_up(m["reduction_recomputed_pct"])
         cells[week_column(w)] = week_cell(m["status"], m["size_mm"], shown)
         if m["reduction_differs"]:
             cells["_differs"] = True
