@@ -17,6 +17,7 @@ from casebook.engine.io import write_bytes, write_text
 from casebook.manuscript import blocks as common_blocks
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript import render as fmt
+from casebook.manuscript.sources import Sources
 from casebook.manuscript.template import Template, render, title
 from casebook.manuscript.values import Registry, gather
 from casebook.publish import csv_cells
@@ -94,7 +95,8 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     def blocks(corrected: bool) -> dict:
         return {(b.kind, b.key): b for b in [*module.blocks(tables, figures_dir, corrected), *shared]}
 
-    article = render(template, registry, blocks(False))
+    sources = Sources(report_id, verdicts, tables)
+    article = render(template, registry, blocks(False), sources=sources)
     heading = title(article)
     done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
     done.files.append(write_text(outdir / f"{report_id}-values.csv", csv_cells.to_csv(done.values_frame())))
@@ -105,7 +107,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
         return done
     printed = dict(zip(wrong["claim_id"], wrong["printed"], strict=True))
     marks = {v.name: corr.printed_part(printed[v.claim]) for v in registry if v.claim in printed}
-    corrected = render(template, registry, blocks(True), marks)
+    corrected = render(template, registry, blocks(True), marks, sources)
     first, _, rest = corrected.partition("\n")
     corrected = f"{first}\n\n{_notice(len(wrong), report_id)}\n{rest}"
     done.files += _write(outdir, f"{report_id}-corrected", corrected, heading, f"{report_id} · corrected edition",

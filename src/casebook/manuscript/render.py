@@ -32,6 +32,7 @@ th, td { border-top: 1px solid #bbb; padding: 0.25em 0.5em; vertical-align: top;
 thead th { border-bottom: 2px solid #555; }
 del { color: #a33; } del + strong { color: #064; }
 .subtitle, p.note { color: #555; font-size: 0.92em; }
+span[title^="Sources:"]:hover { background: #f4efdc; cursor: help; }
 """
 
 TYPST_PREAMBLE = """#set document(title: [{title}], date: none)

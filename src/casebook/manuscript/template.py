@@ -5,7 +5,9 @@ Syntax (a template is ``src/casebook/reports/<id>/article.md``; its first ``#`` 
 - ``{{ name }}``: the value ``name`` of the report's registry (:mod:`casebook.manuscript.values`), as prose shows it;
 - ``[[figure: key]]``, ``[[table: key]]``, ``[[section: key]]`` alone on a line: a numbered, captioned figure or
   table, or a generated section (data availability, the audit appendix), from the blocks the build provides;
-- ``@fig:key``, ``@tbl:key``: a cross-reference, rendered "Figure 2" or "Table 1" (numbered in order of placement).
+- ``@fig:key``, ``@tbl:key``: a cross-reference, rendered "Figure 2" or "Table 1" (numbered in order of placement);
+- ``{{ cite: claim-id, table:ROW.column, ... }}`` at the end of each sentence: the sources it rests on
+  (:mod:`casebook.manuscript.sources`); the HTML article shows them when the pointer rests on the sentence.
 
 An unknown value, block or reference fails with the template's file and line. :func:`unbound_numbers` finds every
 digit the template types itself: a test keeps that list empty, so every number shown comes from data. The short
@@ -20,10 +22,12 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.exceptions import CasebookError
+from casebook.manuscript.sources import CITE, split
 from casebook.manuscript.values import Registry
 
-VALUE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+VALUE = re.compile(r"\{\{\s*(?!cite\s*:)([^{}]*?)\s*\}\}")
 BLOCK = re.compile(r"^\[\[\s*(figure|table|section)\s*:\s*([\w-]+)\s*\]\]\s*$")
+OPEN_CITE = re.compile(r"\{\{\s*cite\s*:")
 REF = re.compile(r"@(fig|tbl):([\w-]+)")
 PREFIX = {"fig": ("figure", "Figure"), "tbl": ("table", "Table")}
 # Tokens with digits that are names, not numbers: instrument and hash names, and numbered section headings.
@@ -93,15 +97,19 @@ def _block_markdown(block: Block, n: int | None) -> str:
     return block.body.rstrip()
 
 
-def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block], marks: dict[str, str] | None = None) -> str:
-    """The template as Markdown with every value, block and reference filled in.
+def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block], marks: dict[str, str] | None = None,
+           sources=None) -> str:
+    """The template as Markdown with every value, block and reference filled in, each sentence a span whose title
+    lists its sources (``sources``: a :class:`casebook.manuscript.sources.Sources`, which also checks them).
 
     ``marks`` (the corrected edition) maps a value name to the text that was printed in its place: it is shown
     struck through, before the value recomputed from data in bold.
     """
     numbers = _numbers(t, blocks)
     marks = marks or {}
-    out = []
+    out: list[str] = []
+    titles: list[str] = []
+
     for i, line in enumerate(t.text.splitlines(), start=1):
         m = BLOCK.match(line.strip())
         if m:
@@ -127,8 +135,87 @@ def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block]
                 raise CasebookError(f"{t.where(i)}: reference {r.group(0)} to a {kind} the template does not place")
             return f"[{label} {numbers[(kind, r.group(2))]}](#{r.group(1)}-{r.group(2)})"
 
-        out.append(REF.sub(ref, VALUE.sub(fill, line)))
-    return "\n".join(out).rstrip() + "\n"
+        if OPEN_CITE.search(CITE.sub("", line)):
+            raise CasebookError(f"{t.where(i)}: a {{{{ cite: ... }}}} must close on the line it opens")
+        out.append(REF.sub(ref, VALUE.sub(fill, CITE.sub(lambda c, i=i: _cite(t, i, c, sources, titles), line))))
+    return _spans("\n".join(out), titles).rstrip() + "\n"
+
+
+def _cite(t: Template, i: int, c: re.Match, sources, titles: list[str]) -> str:
+    """A cite mark: its sources checked and described; replaced by a placeholder its sentence's span replaces."""
+    words = []
+    try:
+        for n in split(c.group(1)):
+            if sources is not None:
+                sources.candidates(n)  # an unknown claim, table, row or column fails here
+            words.append(sources.describe(n) if sources is not None else n)
+    except CasebookError as exc:
+        raise CasebookError(f"{t.where(i)}: {exc}") from exc
+    titles.append("Sources: " + "; ".join(words))
+    return f"\x1e{len(titles) - 1}\x1f"
+
+
+def _spans(text: str, titles: list[str]) -> str:
+    """Each sentence (the text before its cite mark, within its paragraph) as ``[sentence]{title="sources"}``."""
+    def para(p: str) -> str:
+        parts = re.split(r"\x1e(\d+)\x1f", p)
+        out = ""
+        for k in range(0, len(parts) - 1, 2):
+            body = parts[k]
+            lead = body[: len(body) - len(body.lstrip())]
+            title = titles[int(parts[k + 1])].replace("\\", "/").replace('"', "'")
+            out += f'{lead}[{body.strip()}]{{title="{title}"}}'
+        return out + parts[-1]
+
+    return "\n\n".join(para(p) for p in text.split("\n\n"))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line: int  # the line the sentence ends on
+    text: str  # as the template types it, its cite removed
+    sources: tuple[str, ...]  # empty: the sentence names no source
+
+
+END = re.compile(r"(?<=[.!?])\s+(?=[A-Z({@])")
+
+
+def sentences(t: Template) -> list[Sentence]:
+    """Every prose sentence of the template (headings and blocks excluded) with the sources it names."""
+    found: list[Sentence] = []
+    para: list[tuple[int, str]] = []
+    for i, line in enumerate([*t.text.splitlines(), ""], start=1):
+        if line.strip() and not line.lstrip().startswith("#") and not BLOCK.match(line.strip()):
+            para.append((i, line))
+            continue
+        if para:
+            found += _paragraph_sentences(para)
+        para = []
+    return found
+
+
+def _paragraph_sentences(para: list[tuple[int, str]]) -> list[Sentence]:
+    text = "\n".join(line for _, line in para)
+    starts = [sum(len(line) + 1 for _, line in para[:k]) for k in range(len(para))]
+
+    def line_of(pos: int) -> int:
+        return para[max(k for k, s in enumerate(starts) if s <= pos)][0]
+
+    out, pos = [], 0
+    for m in [*CITE.finditer(text), None]:
+        segment = text[pos: m.start() if m else len(text)]
+        pieces = [p for p in END.split(segment) if p.strip()]
+        for k, piece in enumerate(pieces):
+            cited = m is not None and k == len(pieces) - 1
+            end = m.start() if cited else pos + segment.find(piece) + len(piece) - 1
+            out.append(Sentence(line_of(end), " ".join(piece.split()), tuple(split(m.group(1))) if cited else ()))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def unsourced(t: Template) -> list[str]:
+    """Every sentence that names no source, as 'file, line N: the sentence'."""
+    return [f"{t.where(s.line)}: {s.text}" for s in sentences(t) if not s.sources]
 
 
 def title(markdown: str) -> str:
@@ -143,7 +230,7 @@ def unbound_numbers(t: Template) -> list[str]:
     for i, line in enumerate(t.text.splitlines(), start=1):
         if BLOCK.match(line.strip()):
             continue
-        rest = REF.sub("", VALUE.sub("", line))
+        rest = REF.sub("", VALUE.sub("", CITE.sub("", line)))
         for pattern in ALLOWED:
             rest = re.sub(pattern, "", rest)
         found += [f"{t.where(i)}: {m.group()}" for m in re.finditer(r"\d+(?:[.,]\d+)*", rest)]

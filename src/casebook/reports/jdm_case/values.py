@@ -64,6 +64,7 @@ def course(tables) -> list[Value]:
         value("criteria_met", sum(c.status == case.MET for c in crit), case.evaluate_criteria, "criteria"),
         value("criteria_total", len(crit), case.evaluate_criteria, "criteria"),
         value("criteria_category", case.criteria_category(crit), case.criteria_category),
+        value("criteria_category_if_symmetric", case.criteria_category(crit, count_caveated=True), case.criteria_category),
     ]
 
 

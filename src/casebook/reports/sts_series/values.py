@@ -13,6 +13,7 @@ from casebook.reports.sts_series import published
 from casebook.reports.sts_series.summary import _study_value
 from casebook.reports.sts_series.terms import month as _month
 from casebook.reports.sts_series.terms import regimen_name
+from casebook.text import capitalise, count
 
 WEEKS = (4, 12)
 
@@ -65,6 +66,7 @@ def treatment(tables) -> list[Value]:
         value("single_max_size", float(_study_value(tables, "single_injection_max_size")), _study_value, "mm",
               "sts-methods-single-rule"),
         value("n_single", int((names == "single").sum()), series.series_overview, "patients"),
+        *_single_lesions(tables, reg[names == "single"]),
         value("n_weekly", len(weekly), series.series_overview, "patients"),
         value("weeks_min", int(weekly["sessions"].min()), series.series_overview, "weeks"),
         value("weeks_max", int(weekly["sessions"].max()), series.series_overview, "weeks", "sts-results-period"),
@@ -76,6 +78,22 @@ def treatment(tables) -> list[Value]:
         value("week_first", WEEKS[0], "casebook.reports.sts_series.values.WEEKS", "week", "sts-methods-weeks"),
         value("week_last", WEEKS[-1], "casebook.reports.sts_series.values.WEEKS", "week"),
     ]
+
+
+def _single_lesions(tables, single) -> list[Value]:
+    """The lesions that had one injection: the fingertip one(s) the rule names, and any other site."""
+    les = series.lesions(tables)
+    les = les[les["patient_id"].isin(single["patient_id"])]
+    m = tables["measurements"]
+    base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
+    tip, other = les[les["site_class"] == "fingertip"], les[les["site_class"] != "fingertip"]
+    src = "casebook.reports.sts_series.values.treatment"
+    out = [value("single_fingertip_mm", base[tip["lesion_id"]].max() if len(tip) else "", src, "mm")]
+    if len(other):
+        first = other.iloc[0]
+        out += [value("single_other_site", str(first["site"]).lower(), src),
+                value("single_other_mm", base[first["lesion_id"]], src, "mm")]
+    return out
 
 
 def outcomes(tables) -> list[Value]:
@@ -116,6 +134,10 @@ def safety(tables) -> list[Value]:
         value("n_transient_pain", int(comp.loc[comp["complication"] == "transient pain", "patient_id"].nunique()),
               series.patients, "patients", "sts-results-transient-pain"),
         value("n_infection", len(infection), series.patients, "infections", "sts-results-infection"),
+        value("n_infection_text", len(infection), series.patients, "infections",
+              text=capitalise(count(len(infection), "skin infection", words=True))),
+        value("n_infection_word", len(infection), series.patients, "infections",
+              text=count(len(infection), "infection", words=True)),
         value("infection_week", int(infection["week"].min()) if len(infection) else "", series.patients, "week",
               "sts-t1-r2-infection-week"),
         value("n_died", len(died), series.patients, "patients"),
