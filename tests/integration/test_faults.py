@@ -152,6 +152,7 @@ def test_output_folder_that_cannot_be_written(fixture_project: Path):
 
 def test_build_folder_that_cannot_be_written(fixture_project: Path):
     root = fixture_project
+    shutil.rmtree(root / "build", ignore_errors=True)  # the validation record the copy came with
     (root / "build").write_text("not a folder\n")
     proc = run_build(root, "--manifest", str(_manifest(root, "fixture-jdm")), check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
