@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +25,6 @@ from casebook.engine.manifest import DEFAULT_SET, Manifest, Run, Schedule, read_
 from casebook.engine.parameters import declared_parameters, injected_parameters, parameters_cells
 from casebook.engine.protocol import FIXED_ENV, NO_KERNELS_ENV
 from casebook.exceptions import BuildError, NotebookExecutionError
-
-# jsonschema (under nbformat, hence papermill) imports the optional rfc3987_syntax, which compiles a Lark
-# grammar at import: 1.3 s in every process that reads a notebook, for an "iri" format no notebook schema
-# uses. Marking it absent makes jsonschema skip that one checker (measured: import papermill 2.0 s -> 0.7 s).
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 __all__ = ["BuildResult", "Plan", "build", "read_manifest", "main_summary"]
 
