@@ -8,7 +8,7 @@ said otherwise; the committed tree is never written):
       computation, rendering of what the notebooks display, writing of every figure and table);
   (c) a no-op rebuild;
   (d) a rebuild after one data file changes (the notebooks that ran, against those that read it);
-  (e) the notebook checks of ``make test`` (nbval, ``-n 2 --dist loadfile``, over notebooks/);
+  (e) the notebook checks of ``make test`` (nbval's comparison of the committed notebooks with the clean build's);
   (f) a sweep of 50 synthetic case series through the report-2 notebook, with 1 job and with 2 jobs
       (``--sweep-reps`` repetitions, 1 by default: one repetition is about 5 minutes).
 
@@ -259,7 +259,7 @@ def _changed(out: dict, reps: int, jobs: int, root: Path, say, reused: tuple[Pat
 
 
 def _nbval(out: dict, reps: int, root: Path, say, quick: bool) -> None:
-    """(e) nbval as make test runs it: the committed notebooks against a build's, compared without a kernel."""
+    """(e) nbval as make test runs it: the committed notebooks against the clean build's, compared without a kernel."""
     say("(e) the notebook checks of make test (nbval)" + (": skipped in quick mode" if quick else f", {reps} x"))
     sys.path.insert(0, str(MAIN / "tests"))
     from helpers import run_nbval
@@ -313,8 +313,8 @@ def measure(reps: int, sweep_reps: int, sweep_size: int, jobs: int, tmp: Path, s
     say(f"two CPU-bound processes run {out['parallel_ceiling']:.2f}x as fast as one on this machine")
     root = _clean_and_floor(out, reps, jobs, tmp, say, built)
     _noop(out, reps, jobs, root, say)
+    _nbval(out, reps, root, say, quick)  # before (d), which leaves the copy's data changed
     _changed(out, reps, jobs, root, say, changed)
-    _nbval(out, reps, root, say, quick)
     _sweep(out, sweep_reps, sweep_size, tmp, say, quick)
     out["fresh_venv_s"] = None if quick else _fresh_venv(tmp)
     say(f"(g) fresh clone make venv: {out['fresh_venv_s']}")
