@@ -11,8 +11,8 @@ import pytest
 from casebook import load_dataset
 from casebook.exceptions import CasebookError
 from casebook.manuscript import build, corrigendum
-from casebook.manuscript.sources import Sources, agrees, disagreements
-from casebook.manuscript.template import Template, render, unsourced
+from casebook.manuscript.sources import Sources, agrees
+from casebook.manuscript.template import Template, disagreements, render, unsourced
 from casebook.manuscript.values import Registry, gather, value
 
 from helpers import MAIN

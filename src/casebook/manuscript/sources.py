@@ -11,9 +11,11 @@ A sentence of a template ends with ``{{ cite: a, b, ... }}`` naming what it rest
   criteria met, a ratio), named by its function; cite the data cells it reads beside it;
 - ``own``: the article's own statement about its method or this build, which rests on no source and binds no value.
 
-:func:`unsourced` lists the sentences that name no source; :func:`disagreements` the bound values (``{{ name }}``)
-that agree with none of their sentence's sources (a claim as the audit recomputes it, a cell, or a selection's
-count, value counts, minimum, maximum, mean, median or sum). Both lists are kept empty by tests.
+:func:`casebook.manuscript.template.unsourced` lists the sentences that name no source;
+:func:`casebook.manuscript.template.disagreements` the bound values (``{{ name }}``) that agree with none of their
+sentence's sources (a claim as the audit recomputes it, a cell, or a selection's count, value counts, minimum,
+maximum, mean, median or sum; :func:`agrees`). Both lists are kept empty by tests; this module imports no template
+code (the templates use it, not the other way round).
 """
 
 from __future__ import annotations
@@ -179,19 +181,3 @@ def _text_agrees(text: str, source: str) -> bool:
 
 def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
-
-
-def disagreements(template, registry, sources: Sources) -> list[str]:
-    """Every bound value that agrees with none of its sentence's sources, and every ``own`` sentence that binds one,
-    as 'file, line N: {{ name }} = text: ...'."""
-    from casebook.manuscript.template import VALUE, sentences
-
-    found = []
-    for s in sentences(template):
-        cited = [n for n in s.sources if n != OWN]
-        for name in dict.fromkeys(VALUE.findall(s.text)):
-            v = registry.get(name)
-            if not any(agrees(v, sources.candidates(n)) for n in cited):
-                why = "it cites only its own method" if not cited else f"its sources: {', '.join(cited)}"
-                found.append(f"{template.where(s.line)}: {{{{ {name} }}}} = {v.text} agrees with none of {why}")
-    return found

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.exceptions import CasebookError
-from casebook.manuscript.sources import CITE, split
+from casebook.manuscript.sources import CITE, OWN, Sources, agrees, split
 from casebook.manuscript.values import Registry
 
 VALUE = re.compile(r"\{\{\s*(?!cite\s*:)([^{}]*?)\s*\}\}")
@@ -234,4 +234,18 @@ def unbound_numbers(t: Template) -> list[str]:
         for pattern in ALLOWED:
             rest = re.sub(pattern, "", rest)
         found += [f"{t.where(i)}: {m.group()}" for m in re.finditer(r"\d+(?:[.,]\d+)*", rest)]
+    return found
+
+
+def disagreements(template: Template, registry: Registry, sources: Sources) -> list[str]:
+    """Every bound value that agrees with none of its sentence's sources, and every ``own`` sentence that binds one,
+    as 'file, line N: {{ name }} = text: ...'."""
+    found = []
+    for s in sentences(template):
+        cited = [n for n in s.sources if n != OWN]
+        for name in dict.fromkeys(VALUE.findall(s.text)):
+            v = registry.get(name)
+            if not any(agrees(v, sources.candidates(n)) for n in cited):
+                why = "it cites only its own method" if not cited else f"its sources: {', '.join(cited)}"
+                found.append(f"{template.where(s.line)}: {{{{ {name} }}}} = {v.text} agrees with none of {why}")
     return found
