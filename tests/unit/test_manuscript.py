@@ -10,7 +10,7 @@ import pytest
 
 from casebook import load_dataset
 from casebook.exceptions import CasebookError
-from casebook.manuscript import build, corrigendum
+from casebook.manuscript import annotate, build, corrigendum, letter
 from casebook.manuscript.template import Block, Template, render, unbound_numbers
 from casebook.manuscript.values import Registry, gather, value
 
@@ -57,7 +57,8 @@ def test_values_blocks_references_and_marks():
     text = "# T\n\n{{ n }} and {{share}}, see @tbl:t.\n\n[[table: t]]\n"
     out = render(Template("x.md", text), reg, blocks)
     assert "7 and 0.5, see [Table 1](#tbl-t)." in out and ": **Table 1.** Cap {#tbl-t}" in out
-    assert "~~8~~ **7** and" in render(Template("x.md", text), reg, blocks, {"n": "8"})
+    marks = annotate.Annotations({(0, "n"): annotate.ValueMark(("C1",), "8", bold=True)})
+    assert "~~8~~ **7**[^C1^](#note-c1) and 0.5" in render(Template("x.md", text), reg, blocks, marks)
 
 
 def test_registry_names_are_unique_and_have_provenance():
@@ -78,7 +79,8 @@ def _pdf_text(path) -> str:
 @pytest.mark.parametrize("report_id", REPORTS)
 def test_article_pdf_carries_every_value_as_computed(report_id):
     reg = gather(report_id, load_dataset(report_id))
-    editions = ["article"] + (["corrected"] if report_id == "sts-series" else [])
+    editions = ["article"] + (["corrected"] if (MAIN / "manuscripts" / report_id / f"{report_id}-corrected.pdf").is_file()
+                              else [])
     for edition in editions:
         text = _pdf_text(MAIN / "manuscripts" / report_id / f"{report_id}-{edition}.pdf")
         used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", build.template_path(report_id).read_text(encoding="utf-8")))
@@ -101,21 +103,23 @@ def test_pages_render_and_are_not_blank(pdf, tmp_path):
         assert dark > 0.005, f"{pdf}: {page.name} is blank"
 
 
-def test_corrigendum_lists_exactly_the_inconsistent_claims_by_root_cause(verdicts):
-    wrong = corrigendum.corrections(verdicts, "sts-series")
-    asked = corrigendum.queries(verdicts, "sts-series")
-    notice = (MAIN / "manuscripts" / "sts-series" / "sts-series-corrigendum.md").read_text(encoding="utf-8")
-    listed = re.findall(r"`([\w-]+)`", notice.rsplit("Claims affected:", 1)[1])
-    assert sorted(listed) == sorted([*wrong["claim_id"], *asked["claim_id"]]) and len(wrong) > 0
-    assert "sts-results-lesions" in set(asked["claim_id"]) and "sts-results-lesions" not in set(wrong["claim_id"])
-    notice = notice.split("## Queries to the authors")[0]
-    headings = re.findall(r"^## \d+\. ", notice, re.M)
-    assert len(headings) == wrong["root_cause"].nunique()
-    assert notice.count("\n- **") == len(wrong)
-    assert corrigendum.inconsistent(verdicts, "jdm-case").empty
-    found = sorted(p.name for p in (MAIN / "manuscripts" / "jdm-case").iterdir())
-    assert found == ["jdm-case-article.docx", "jdm-case-article.html", "jdm-case-article.pdf", "jdm-case-article.xml",
-                     "jdm-case-values.csv"]
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_the_letter_covers_exactly_the_claims_of_its_items(report_id, verdicts):
+    """Its closing list names each claim of its items, corrections first; each correction is one bullet under its
+    item; a report with no finding has no letter and no corrected edition."""
+    found = corrigendum.items(verdicts, report_id)
+    path = MAIN / "manuscripts" / report_id / f"{report_id}-corrigendum.md"
+    if not found:
+        files = sorted(p.name for p in (MAIN / "manuscripts" / report_id).iterdir())
+        assert files == [f"{report_id}-article.{f}" for f in ("docx", "html", "pdf", "xml")] + [f"{report_id}-values.csv"]
+        return
+    notice = path.read_text(encoding="utf-8")
+    listed = re.findall(r"`([\w-]+)`", notice.rsplit("Claims covered:", 1)[1])
+    assert listed == [c for i in found for c in i.claims["claim_id"]]
+    part = notice.split("## Corrections")[1].split("\n## ")[0] if "## Corrections" in notice else ""
+    wrong = corrigendum.corrections(verdicts, report_id)
+    assert part.count("\n- **") == len(wrong)
+    assert len(re.findall(r"^### C\d+\. ", part, re.M)) == wrong["root_cause"].nunique()
 
 
 def test_printed_part():
@@ -124,7 +128,8 @@ def test_printed_part():
     assert corrigendum.printed_part("Most patients") == "Most patients"
 
 
-@pytest.mark.parametrize("name", ["jdm-case/jdm-case-article.xml", "sts-series/sts-series-corrected.xml"])
+@pytest.mark.parametrize("name", sorted(p.relative_to(MAIN / "manuscripts").as_posix()
+                                         for p in (MAIN / "manuscripts").glob("*/*.xml")))
 def test_jats_is_well_formed_and_its_figures_resolve(name):
     import xml.etree.ElementTree as ET
 
@@ -135,9 +140,11 @@ def test_jats_is_well_formed_and_its_figures_resolve(name):
     assert graphics and all((path.parent / g).resolve().is_file() for g in graphics)
 
 
-def test_corrigendum_counts_what_the_audit_checked(verdicts):
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_corrigendum_counts_what_the_audit_checked(report_id, verdicts):
     """The count of checked statements takes every real check (ambiguous included) and says how many are numbers."""
-    notice = corrigendum.corrigendum_markdown(verdicts, "sts-series", "a title", "x.pdf")
-    rows = verdicts[(verdicts["report"] == "sts-series") & verdicts["verdict"].isin(corrigendum.CHECKS)]
+    notice = letter.letter_markdown(verdicts, report_id, "a title", "x.pdf")
+    rows = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(corrigendum.CHECKS)]
     numbers = int(rows["printed"].astype(str).str.contains(r"\d").sum())
-    assert f"Of the {len(rows)} printed statements that the transcribed data can check ({numbers} of them" in notice
+    assert f", {len(rows)} can be checked: {numbers} of them print a number and {len(rows) - numbers} print none." \
+        in notice

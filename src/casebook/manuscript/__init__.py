@@ -1,8 +1,9 @@
-"""The publication: an article per report, a corrected edition and a corrigendum, built from data.
+"""The publication: an article per report, a corrected edition and an editor's letter, built from data.
 
 ``values`` (the registry of named values computed from data, each with its provenance), ``template`` (the
 author-editable article text: Markdown with ``{{ name }}`` values, figure and table blocks, cross-references),
 ``blocks`` (figures, tables and the generated sections a template places), ``render`` (pandoc to HTML and DOCX,
-Typst to PDF, deterministically), ``corrigendum`` (the notice listing each correction, from the audit), ``build``
-(what the manuscripts notebook calls). Nothing heavy is imported here.
+Typst to PDF, deterministically), ``corrigendum`` (the audit's findings: corrections, queries, gaps, numbered as
+items), ``letter`` (the editor's letter listing them), ``annotate`` (where the corrected edition marks each item),
+``build`` (what the manuscripts notebook calls). Nothing heavy is imported here.
 """

@@ -1,8 +1,8 @@
-"""Building the manuscripts of one report: the article, and when the audit finds printed numbers the data
-contradict, the corrected edition and the corrigendum. What ``notebooks/04-manuscripts.ipynb`` calls.
+"""Building the manuscripts of one report: the article, and when the audit finds something to correct, query or
+report missing, the corrected edition and the editor's letter. What ``notebooks/04-manuscripts.ipynb`` calls.
 
 Outputs, under ``<manuscripts_dir>/<report-id>/``: ``<id>-article.{pdf,html,docx}``, ``<id>-values.csv`` (every named
-value with its provenance), and for a report with corrections ``<id>-corrected.{pdf,html,docx}`` and
+value with its provenance), and for a report with findings ``<id>-corrected.{pdf,html,docx}`` and the letter,
 ``<id>-corrigendum.{md,pdf}``. Each document is compiled once per build; all are written atomically and logged.
 """
 
@@ -14,9 +14,12 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.engine.io import write_bytes, write_text
+from casebook.exceptions import CasebookError
+from casebook.manuscript import annotate
 from casebook.manuscript import blocks as common_blocks
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript import render as fmt
+from casebook.manuscript.letter import letter_markdown
 from casebook.manuscript.sources import Sources
 from casebook.manuscript.template import Template, render, title
 from casebook.manuscript.values import Registry, gather
@@ -71,15 +74,35 @@ def _write(outdir: Path, stem: str, markdown: str, heading: str, running: str, f
                         else fmt.FORMATS[f](markdown, heading)) for f in formats]
 
 
-def _notice(n: int, report_id: str) -> str:
-    return (f"*Corrected edition.* This is the article with the values recomputed from the data. Where the "
-            f"published report printed a different value, the printed value is struck through and the value the data "
-            f"give follows in bold ({count(n, 'correction')}; each is explained in `{report_id}-corrigendum.pdf`).")
+def _notice(found, letter_name: str) -> str:
+    def labels(kind: str, noun: str) -> str:
+        mine = [i.label for i in found if i.kind == kind]
+        return "" if not mine else f"{noun} ({mine[0] if len(mine) == 1 else f'{mine[0]}–{mine[-1]}'})"
+
+    fixed = labels("correction", "corrections")
+    open_ = " and ".join(x for x in (labels("query", "queries to the authors"), labels("gap", "reporting gaps")) if x)
+    parts = ([f"{fixed}, shown in bold, with a wrongly printed number struck through before its correction"] if fixed
+             else []) + ([f"{open_}, which change nothing"] if open_ else [])
+    return (f"*Corrected edition.* This is the article rebuilt from the data, with every item of the editor's letter "
+            f"(`{letter_name}`) marked in place by its label: {'; '.join(parts)}. Each mark links to its note at the "
+            "end.")
+
+
+def corrected_markdown(report_id: str, verdicts, template: Template, registry: Registry, blocks: dict,
+                       sources=None, found=None) -> str:
+    """The corrected edition: the article with every item of the letter marked (see
+    :mod:`casebook.manuscript.annotate`), a notice under its title and the notes at its end."""
+    found = corr.items(verdicts, report_id) if found is None else found
+    marks = annotate.place(found, template, registry, verdicts)
+    text = render(template, registry, blocks, marks, sources)
+    first, _, rest = text.partition("\n")
+    letter_name = f"{report_id}-corrigendum.pdf"
+    return f"{first}\n\n{_notice(found, letter_name)}\n{rest}\n{annotate.notes(found, letter_name)}"
 
 
 def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscripts", figures_dir: str = "figures",
                       formats=FORMATS) -> Manuscripts:
-    """Write the article of ``report_id`` (and its corrected edition and corrigendum when it has corrections)."""
+    """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings)."""
     from casebook import load_dataset
     from casebook.reports import get
 
@@ -100,22 +123,21 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     heading = title(article)
     done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
     done.files.append(write_text(outdir / f"{report_id}-values.csv", csv_cells.to_csv(done.values_frame())))
-    wrong = corr.corrections(verdicts, report_id)
-    done.corrections = len(wrong)
-    if wrong.empty:
-        done.message = "the audit finds no printed number the data contradict: no corrected edition, no corrigendum"
+    found = corr.items(verdicts, report_id)
+    done.corrections = sum(1 for i in found if i.kind == "correction")
+    if not found:
+        done.message = "the audit finds nothing to correct, query or report missing: no corrected edition, no letter"
         return done
-    printed = dict(zip(wrong["claim_id"], wrong["printed"], strict=True))
-    marks = {v.name: corr.printed_part(printed[v.claim]) for v in registry if v.claim in printed}
-    corrected = render(template, registry, blocks(True), marks, sources)
-    first, _, rest = corrected.partition("\n")
-    corrected = f"{first}\n\n{_notice(len(wrong), report_id)}\n{rest}"
+    corrected = corrected_markdown(report_id, verdicts, template, registry, blocks(True), sources, found)
+    letter = letter_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf", found)
+    problems = {k: v for k, v in annotate.unmatched(letter, corrected).items() if v}
+    if problems:
+        raise CasebookError(f"{report_id}: the corrected edition and the letter disagree: {problems}")
     done.files += _write(outdir, f"{report_id}-corrected", corrected, heading, f"{report_id} · corrected edition",
                          formats)
-    notice = corr.corrigendum_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf")
-    done.files.append(write_text(outdir / f"{report_id}-corrigendum.md", notice))
-    done.files += _write(outdir, f"{report_id}-corrigendum", notice, f"Corrigendum: {report.title}",
-                         f"{report_id} · corrigendum", [f for f in formats if f == "pdf"])
-    done.message = (f"{count(len(wrong), 'printed number')} the data contradict: article, corrected edition "
-                    f"({len(marks)} marked in the text) and corrigendum")
+    done.files.append(write_text(outdir / f"{report_id}-corrigendum.md", letter))
+    done.files += _write(outdir, f"{report_id}-corrigendum", letter, f"Editor's letter: {report.title}",
+                         f"{report_id} · editor's letter", [f for f in formats if f == "pdf"])
+    done.message = (f"{count(len(found), 'item')} for the authors ({', '.join(i.label for i in found)}): article, "
+                    "corrected edition (every item marked in place) and editor's letter")
     return done

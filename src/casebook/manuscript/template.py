@@ -26,6 +26,7 @@ from casebook.manuscript.sources import CITE, OWN, Sources, agrees, split
 from casebook.manuscript.values import Registry
 
 VALUE = re.compile(r"\{\{\s*(?!cite\s*:)([^{}]*?)\s*\}\}")
+VALUE_UNIT = re.compile(VALUE.pattern + "(%)?")  # a mark follows the unit written right after the value
 BLOCK = re.compile(r"^\[\[\s*(figure|table|section)\s*:\s*([\w-]+)\s*\]\]\s*$")
 OPEN_CITE = re.compile(r"\{\{\s*cite\s*:")
 REF = re.compile(r"@(fig|tbl):([\w-]+)")
@@ -97,18 +98,19 @@ def _block_markdown(block: Block, n: int | None) -> str:
     return block.body.rstrip()
 
 
-def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block], marks: dict[str, str] | None = None,
+def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block], annotations=None,
            sources=None) -> str:
     """The template as Markdown with every value, block and reference filled in, each sentence a span whose title
     lists its sources (``sources``: a :class:`casebook.manuscript.sources.Sources`, which also checks them).
 
-    ``marks`` (the corrected edition) maps a value name to the text that was printed in its place: it is shown
-    struck through, before the value recomputed from data in bold.
+    ``annotations`` (the corrected edition: a :class:`casebook.manuscript.annotate.Annotations`) marks values and
+    sentences, each sentence numbered by the cite that closes it: ``annotations.value(k, name)`` renders the first
+    ``{{ name }}`` of sentence ``k`` (with the ``%`` that follows it), ``annotations.end(k)`` follows sentence ``k``.
     """
     numbers = _numbers(t, blocks)
-    marks = marks or {}
     out: list[str] = []
     titles: list[str] = []
+    done: set[tuple[int, str]] = set()
 
     for i, line in enumerate(t.text.splitlines(), start=1):
         m = BLOCK.match(line.strip())
@@ -118,16 +120,16 @@ def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block]
             continue
 
         def fill(v: re.Match, i=i) -> str:
-            name = v.group(1)
+            name, unit = v.group(1), v.group(2) or ""
             if name not in registry:
                 raise CasebookError(f"{t.where(i)}: unknown value {{{{ {name} }}}} (not in the registry of "
                                     f"{registry.report_id}; see casebook.reports.<id>.values)")
-            text = registry.get(name).text
-            if name not in marks:
-                return text
-            if re.search(r"\d", marks[name]):
-                return f"~~{marks[name]}~~ **{text}**"
-            return f"**{text}** \\[printed: ~~{marks[name]}~~\\]"  # the report printed words, not a number
+            value, k = registry.get(name), len(titles)
+            marked = annotations.value(k, name) if annotations is not None and (k, name) not in done else None
+            if marked is None:
+                return value.text + unit
+            done.add((k, name))
+            return marked.render(value.value, value.text, unit)
 
         def ref(r: re.Match, i=i) -> str:
             kind, label = PREFIX[r.group(1)]
@@ -137,8 +139,13 @@ def render(t: Template, registry: Registry, blocks: dict[tuple[str, str], Block]
 
         if OPEN_CITE.search(CITE.sub("", line)):
             raise CasebookError(f"{t.where(i)}: a {{{{ cite: ... }}}} must close on the line it opens")
-        out.append(REF.sub(ref, VALUE.sub(fill, CITE.sub(lambda c, i=i: _cite(t, i, c, sources, titles), line))))
-    return _spans("\n".join(out), titles).rstrip() + "\n"
+        pieces, pos = [], 0
+        for c in CITE.finditer(line):  # a value belongs to the sentence of the next cite: fill before citing
+            pieces += [VALUE_UNIT.sub(fill, line[pos:c.start()]), _cite(t, i, c, sources, titles)]
+            pos = c.end()
+        out.append(REF.sub(ref, "".join([*pieces, VALUE_UNIT.sub(fill, line[pos:])])))
+    ends = annotations.end if annotations is not None else (lambda k: "")
+    return _spans("\n".join(out), titles, ends).rstrip() + "\n"
 
 
 def _cite(t: Template, i: int, c: re.Match, sources, titles: list[str]) -> str:
@@ -155,8 +162,9 @@ def _cite(t: Template, i: int, c: re.Match, sources, titles: list[str]) -> str:
     return f"\x1e{len(titles) - 1}\x1f"
 
 
-def _spans(text: str, titles: list[str]) -> str:
-    """Each sentence (the text before its cite mark, within its paragraph) as ``[sentence]{title="sources"}``."""
+def _spans(text: str, titles: list[str], ends=lambda k: "") -> str:
+    """Each sentence (the text before its cite mark, within its paragraph) as ``[sentence]{title="sources"}``,
+    followed inside the span by ``ends(k)`` (the marks after sentence ``k``)."""
     def para(p: str) -> str:
         parts = re.split(r"\x1e(\d+)\x1f", p)
         out = ""
@@ -164,7 +172,7 @@ def _spans(text: str, titles: list[str]) -> str:
             body = parts[k]
             lead = body[: len(body) - len(body.lstrip())]
             title = titles[int(parts[k + 1])].replace("\\", "/").replace('"', "'")
-            out += f'{lead}[{body.strip()}]{{title="{title}"}}'
+            out += f'{lead}[{body.strip()}{ends(int(parts[k + 1]))}]{{title="{title}"}}'
         return out + parts[-1]
 
     return "\n\n".join(para(p) for p in text.split("\n\n"))

@@ -26,7 +26,7 @@ OTHER_SUMMARIES = {
         "verdict, its reason and the root causes"
     ),
     "04-manuscripts.ipynb": (
-        "the publication: an article per report (PDF, HTML, DOCX), a corrected edition and a corrigendum"
+        "the publication: an article per report (PDF, HTML, DOCX), a corrected edition and an editor's letter"
     ),
 }
 MANUSCRIPTS = "manuscripts"
@@ -177,7 +177,7 @@ def artefacts_markdown(figures_dir: str | os.PathLike = "figures", tables_dir: s
 
 def manuscripts_markdown(manuscripts_dir: str | os.PathLike = MANUSCRIPTS,
                          notebooks_dir: str | os.PathLike | None = None) -> str:
-    """A Markdown list of each report's manuscripts (article, corrected edition, corrigendum), linked."""
+    """A Markdown list of each report's manuscripts (article, corrected edition, editor's letter), linked."""
     start = paths.relative(paths.resolve(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS)
     found = manuscripts(manuscripts_dir)
     lines = [f"- **{_md(report)}**: " + " · ".join(f"[{_md(posixpath.basename(f))}]({_link(f, start)})" for f in files)

@@ -140,10 +140,10 @@ def render_notebook(notebook: str, ctx: Context, exporter=None) -> str:
 
 
 def _manuscripts_html(ctx: Context) -> list[str]:
-    """Each report's article, corrected edition and corrigendum, linked, with whether each matches its provenance."""
+    """Each report's article, corrected edition and editor's letter, linked, with whether each matches its provenance."""
     out = ['<h2 id="manuscripts">Manuscripts</h2>', "<p>The publication: an article per report (PDF, HTML, DOCX) with "
-           "every number computed from the data; a corrected edition and a corrigendum where the data contradict a "
-           "printed number.</p>"]
+           "every number computed from the data; an editor's letter (corrections, queries to the authors, reporting "
+           "gaps) and a corrected edition that marks each of its items, where the audit finds any.</p>"]
     found = manuscripts()
     if not found:
         return [*out, "<p>No manuscripts yet (run <code>make build</code>).</p>"]

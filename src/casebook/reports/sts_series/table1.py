@@ -264,11 +264,12 @@ def table1_footnote(tables: dict[str, pd.DataFrame], view: str = "corrected") ->
     return "; ".join(parts) + "." if parts else ""
 
 
-def table1_caption(tables: dict[str, pd.DataFrame], view: str | None = None) -> str:
+def table1_caption(tables: dict[str, pd.DataFrame], view: str | None = None, recomputed: bool = True) -> str:
+    """``recomputed=False``: for a table without the columns of reductions from the sizes."""
     view = view or default_view(tables)
     n = len(patients(tables))
-    what = {"printed": "rebuilt from data (as printed)",
-            "corrected": "rebuilt from data (with the diagnosis corrected and reductions recomputed from the sizes)",
+    beside = "reductions recomputed from the sizes" if recomputed else "the reductions as printed"
+    what = {"printed": "rebuilt from data (as printed)", "corrected": f"rebuilt from data (with the diagnosis corrected and {beside})",
             "data": "built from the data (reductions from the sizes)"}[view]
     noun = "case" if n == 1 else f"{n} cases"
     return f"Table 1. Descriptive data for the {noun} treated with sodium thiosulphate, {what}."

@@ -11,6 +11,7 @@ from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series import figures as series_figures
 from casebook.reports.sts_series import published
 from casebook.reports.sts_series.summary import _study_value
+from casebook.reports.sts_series.table1 import table1_caption
 from casebook.reports.sts_series.terms import month as _month
 from casebook.reports.sts_series.terms import regimen_name
 from casebook.text import capitalise, count
@@ -157,8 +158,10 @@ TABLE1_COLUMNS = ("Diagnosis/age, years", "Localization", "Size of calcinosis, m
 
 def blocks(tables, figures_dir: str = "figures", corrected: bool = False) -> list:
     """Table 1 (as printed, or corrected in the corrected edition) and the three figures of the series."""
-    spec = published.table1_table(tables, list(WEEKS), "corrected" if corrected else "printed")
-    caption = re.sub(r"^Table \d+\.\s*", "", spec.caption)
+    view = "corrected" if corrected else "printed"
+    spec = published.table1_table(tables, list(WEEKS), view)
+    # the article's Table 1 leaves out the columns of reductions from the sizes (its text gives them)
+    caption = re.sub(r"^Table \d+\.\s*", "", table1_caption(tables, view, recomputed=False))
     notes = [n for n in spec.notes if not n.startswith("Reduction from sizes")]
     figs = {"trajectories": series_figures.STEM_TRAJECTORIES, "reductions": series_figures.STEM_REDUCTIONS,
             "doses": series_figures.STEM_DOSES}
