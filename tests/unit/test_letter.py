@@ -254,3 +254,20 @@ def test_the_edition_built_now_is_the_committed_one_in_its_marks(report_id, verd
     blocks.update({(b.kind, b.key): b for b in common.common(report_id, verdicts)})
     md = build.corrected_markdown(report_id, verdicts, t, reg, blocks, Sources(report_id, verdicts, tables))
     assert sorted(annotate.marks_of(md)) == sorted(annotate.marks_of(_committed(report_id, "corrected.html")))
+
+
+def test_a_query_lists_each_hypothesis_with_its_arithmetic(verdicts):
+    """Where competing explanations come in (letter.hypotheses, rows of cause_id, hypothesis, arithmetic), each is
+    listed under its query, numbered, with its arithmetic; another query's rows are not."""
+    asked = [(r, i) for r in _with_letter() for i in corrigendum.items(verdicts, r) if i.kind == "query"]
+    if not asked:
+        pytest.skip("no report has a query")
+    report_id, q = asked[0]
+    rows = pd.DataFrame([{"cause_id": q.cause, "hypothesis": "A row is missing.", "arithmetic": "539/8 = 67.4 -> 67"},
+                         {"cause_id": q.cause, "hypothesis": "The table is complete.", "arithmetic": "62.64 != 67"},
+                         {"cause_id": "another-cause", "hypothesis": "Not this one.", "arithmetic": "1 = 1"}])
+    text = letter.letter_markdown(verdicts, report_id, "a title", "x.pdf", hypothesis_rows=rows)
+    block = text.split(f"### {q.label}. ")[1].split("\n### ")[0]
+    assert "Hypotheses:\n\n1. A row is missing. Arithmetic: 539/8 = 67.4 → 67.\n2. The table is complete. " \
+           "Arithmetic: 62.64 ≠ 67." in block
+    assert "Not this one" not in text
