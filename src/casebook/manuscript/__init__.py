@@ -2,7 +2,9 @@
 
 ``values`` (the registry of named values computed from data, each with its provenance), ``template`` (the
 author-editable article text: Markdown with ``{{ name }}`` values, figure and table blocks, cross-references),
-``blocks`` (figures, tables and the generated sections a template places), ``render`` (pandoc to HTML and DOCX,
-Typst to PDF, deterministically), ``corrigendum`` (the notice listing each correction, from the audit), ``build``
-(what the manuscripts notebook calls). Nothing heavy is imported here.
+``sources`` (what a sentence may cite, and whether a bound value agrees with it), ``prose`` (the summaries a report
+generates, as cited text checked like an article), ``blocks`` (figures, tables and the generated sections a
+template places), ``render`` (pandoc to HTML and DOCX, Typst to PDF, deterministically), ``corrigendum`` (the
+notice listing each correction, from the audit), ``build`` (what the manuscripts notebook calls). Nothing heavy is
+imported here.
 """
