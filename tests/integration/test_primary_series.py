@@ -147,7 +147,7 @@ def test_summary_says_what_the_data_say(run):
     sexes = [p["sex"] for p in patients]
     assert f"{sexes.count('female')} women, {sexes.count('male')} men and {sexes.count('not reported')} patient of unreported sex" in text
     died = sum(p["vital_status"] == "died" for p in patients)
-    assert f"{died} patients died, and their" in text
+    assert f"By the end of follow-up {died} patients had died, and their" in text
     concentrations = [r["concentration_mg_per_ml"] for r in rows("regimens")]
     assert (f"150 mg/ml for {concentrations.count('150')} patients and 250 mg/ml for {concentrations.count('250')} patients"
             in text)
@@ -159,3 +159,16 @@ def test_summary_says_what_the_data_say(run):
         for lid, growth in e["grown"].items():
             assert f"{lid} (" in text and f"by {short(growth)}%" in text
     assert "printed" not in text.lower()
+    assert "{{" not in text and "cite" not in text and "Sources:" not in text  # the written summary: no markup
+
+
+@pytest.mark.slow
+def test_the_notebook_shows_each_summary_sentence_with_its_sources(run):
+    """The sources resolve for an author's own series: the notebook shows them on hover, all from the data."""
+    import json
+
+    nb = json.loads((run / "series.ipynb").read_text(encoding="utf-8"))
+    shown = ["".join(o["data"]["text/markdown"]) for c in nb["cells"] for o in c.get("outputs", [])
+             if "text/markdown" in o.get("data", {}) and "### Methods" in "".join(o["data"]["text/markdown"])]
+    assert len(shown) == 1 and shown[0].count('<span title="Sources: ') > 15
+    assert "measurements[week=26].status" in shown[0] and "reduction_printed_pct" not in shown[0]  # nothing printed

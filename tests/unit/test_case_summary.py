@@ -84,8 +84,9 @@ def test_sections_cover_the_case(data):
         "Outcome",
     ]
     text = text_of(data)
-    assert "probable dermatomyositis" in text and "definite if the weakness of unstated symmetry" in text
-    assert "muscle weakness (proximal weakness is documented; its symmetry is not stated) is not stated" in text
+    assert ("By these criteria the case is probable dermatomyositis; it would be definite if the proximal weakness, "
+            "whose symmetry is not stated, was symmetric.") in text  # the caveat of the criteria table kept (issue 21)
+    assert "muscle weakness is not stated (proximal weakness is documented; its symmetry is not stated)" in text
     assert "Muscle biopsy showing myositis is not documented" in text
     assert "occlusive dressing" in text and "Arabshahi" in text
     assert text.index("methotrexate") < text.index("alendronate") < text.index("Fifth treatment")
@@ -149,3 +150,24 @@ def test_number_sources_raises_on_an_untraced_number(data):
     sections[-1].sentences.append([fr.Fragment("in 2 cases")])
     with pytest.raises(CasebookError, match="not traced"):
         fr.number_sources(sections, data)
+
+
+def test_an_assumed_reference_limit_is_said_to_be_assumed(data):
+    text = text_of(data)
+    assert text.count("assumed to apply") == 1  # the second aldolase only: its limit is printed with the first
+    assert "2.64 times the upper reference limit of 7.3 U/L (a limit printed elsewhere in the report, assumed" in text
+    t = copy_of(data)
+    set_cell(t, "investigations", "I08", "upper_limit_source", "printed")
+    assert "assumed" not in text_of(t)
+
+
+def test_a_value_cited_to_the_wrong_cell_is_found(data):
+    """A planted sentence: the second aldolase value, cited to the first value's cell."""
+    from casebook.manuscript.prose import data_sources
+    from casebook.manuscript.template import Template, disagreements
+
+    prose = cs.summaries(data)[0]
+    planted = Template(prose.file, prose.text + "\nAldolase was {{ investigations_i08_value }}. "
+                       "{{ cite: investigations:I01.value }}\n")
+    found = disagreements(planted, prose.registry, data_sources("jdm-case", data))
+    assert len(found) == 1 and "{{ investigations_i08_value }} = 19.3 agrees with none of its sources" in found[0]

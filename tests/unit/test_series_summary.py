@@ -113,3 +113,26 @@ def test_plurals_follow_the_counts(tables, n_ssc, words):
     lesions = set(t["lesions"]["lesion_id"])
     t["measurements"] = t["measurements"][t["measurements"]["lesion_id"].isin(lesions)].reset_index(drop=True)
     assert f"Anti-centromere antibodies were present {words}." in ss.case_summary(t)
+
+
+def test_a_recomputed_mean_cited_as_the_printed_one_is_found(tables):
+    """A planted sentence: the mean from the sizes (62.6) cited to the printed reductions (mean 62.7)."""
+    from casebook.manuscript.prose import data_sources
+    from casebook.manuscript.template import Template, disagreements, unsourced
+
+    prose = ss.prose(tables, [4, 12])
+    wrong = "The printed reductions average {{ w4_mean }}%. {{ cite: measurements[week=4].reduction_printed_pct }}"
+    found = disagreements(Template(prose.file, prose.text + wrong + "\n"), prose.registry, data_sources("sts-series", tables))
+    assert len(found) == 1 and "{{ w4_mean }} = 62.6 agrees with none of its sources" in found[0]
+    right = wrong.replace("w4_mean", "w4_printed_mean")
+    assert disagreements(Template(prose.file, prose.text + right + "\n"), prose.registry, data_sources("sts-series", tables)) == []
+    unsourced_found = unsourced(Template(prose.file, prose.text + "All lesions healed.\n"))
+    assert len(unsourced_found) == 1 and unsourced_found[0].endswith(": All lesions healed.")
+
+
+def test_the_summary_hedges_as_its_data_do(tables):
+    text = ss.case_summary(tables, [4, 12])
+    assert "2 patients had none reported" in text  # 'none' in the complications table is 'none reported'
+    assert "By the end of follow-up 1 patient had died" in text  # vital status at the end of follow-up
+    assert "Sizes are reported at baseline and at follow-up weeks 4 and 12." in text  # not 'every lesion measured'
+    assert "could not be measured at week 12" in text

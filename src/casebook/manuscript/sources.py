@@ -20,6 +20,7 @@ code (the templates use it, not the other way round).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,12 +62,16 @@ class Sources:
             raise CasebookError(f"source {name!r} is not a claim of {self.report_id} in data/claims.csv")
         return rows.iloc[0]
 
-    def _keys(self, table: str) -> list[str]:
+    @functools.cached_property
+    def _dictionary(self):
         import pandas as pd
 
         from casebook import paths
 
-        dictionary = pd.read_csv(paths.DATA / self.report_id / "data-dictionary.csv", dtype=str).fillna("")
+        return pd.read_csv(paths.DATA / self.report_id / "data-dictionary.csv", dtype=str).fillna("")
+
+    def _keys(self, table: str) -> list[str]:
+        dictionary = self._dictionary  # read once per Sources (a summary cites many cells)
         return list(dictionary.loc[(dictionary["table"] == table) & (dictionary["key"] == "yes"), "column"])
 
     def _table(self, name: str, table: str, column: str):

@@ -254,6 +254,7 @@ def disagreements(template: Template, registry: Registry, sources: Sources) -> l
         for name in dict.fromkeys(VALUE.findall(s.text)):
             v = registry.get(name)
             if not any(agrees(v, sources.candidates(n)) for n in cited):
-                why = "it cites only its own method" if not cited else f"its sources: {', '.join(cited)}"
+                why = ("it names no source" if not s.sources else "it cites only its own method" if not cited
+                       else f"its sources: {', '.join(cited)}")
                 found.append(f"{template.where(s.line)}: {{{{ {name} }}}} = {v.text} agrees with none of {why}")
     return found

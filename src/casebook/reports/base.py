@@ -4,7 +4,9 @@ A report's subpackage holds, by convention, the modules these hooks import on fi
 
 - ``rules.check(tables, files) -> list[Problem]``: logical rules across its tables (after the schemas passed);
 - ``care.items(tables) -> dict[item, (status, evidence)]``: the CARE items judged from its structured data;
-- ``claims``: its claim-recompute functions, registered with :func:`casebook.audit.core.recompute` on import.
+- ``claims``: its claim-recompute functions, registered with :func:`casebook.audit.core.recompute` on import;
+- ``summary.summaries(tables) -> list[Prose]``: the prose it generates from its data, as cited text
+  (:class:`casebook.manuscript.prose.Prose`): every sentence names the data it rests on, every number is bound.
 
 Nothing here imports pandas: the registry is read by the command line before any kernel starts.
 """

@@ -9,6 +9,12 @@ from and re-derived from it (:func:`trace_numbers`, :func:`verify`).
 
 Facts the data do not give (missing cells, 'not reported') produce no text: the
 builders skip them rather than write a placeholder.
+
+A sentence names its sources through its fragments: each value's data cell, each derived value's cells and the
+function that computed it (``computed:uln_multiple``), and the sources a :func:`cite` fragment names for the words
+the template text states (a judgement such as the criteria met). :func:`.cited.to_prose` writes the description as cited
+text (:class:`casebook.manuscript.prose.Prose`), checked with the articles' functions: a sentence with no source,
+or a value that agrees with none of its sentence's sources, is found there.
 """
 
 from __future__ import annotations
@@ -40,12 +46,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class Fragment:
-    """A piece of a sentence. ``how`` is 'text' (template), 'value', 'ratio' or 'percent'."""
+    """A piece of a sentence. ``how`` is 'text' (template), 'value', 'ratio', 'percent', 'computed' (a judgement
+    ``function`` made from the data, in words) or 'cite' (no text: the ``cites`` its sentence rests on)."""
 
     text: str
     refs: tuple[Ref, ...] = ()
     how: str = "text"
     decimals: int | None = None
+    function: str = ""  # 'computed': the function that made the text (module.function)
+    cites: tuple[str, ...] = ()  # 'cite': source names (casebook.manuscript.sources)
 
     @property
     def sourced(self) -> bool:
@@ -66,6 +75,20 @@ def lit(text: str) -> Fragment:
     if NUMBER.search(text):
         raise CasebookError(f"template text may not contain a number: {text!r}")
     return Fragment(text)
+
+
+def cite(*names: str) -> Fragment:
+    """The sources a sentence's template text rests on (claims are not allowed: see casebook.manuscript.prose)."""
+    return Fragment("", how="cite", cites=tuple(n for n in names if n))
+
+
+def computed(text: str, function) -> Fragment:
+    """Words a function computed from the data (a judgement such as a criteria category); no number allowed."""
+    from casebook.manuscript.values import source_of
+
+    if NUMBER.search(text):
+        raise CasebookError(f"computed words may not contain a number: {text!r}")
+    return Fragment(text, how="computed", function=source_of(function))
 
 
 def _cell_value(tables, ref: Ref):
@@ -149,7 +172,10 @@ def render(sections: list[Section], heading_level: int = 3) -> tuple[str, list[t
 
 
 def to_markdown(sections: list[Section], heading_level: int = 3) -> str:
-    return render(sections, heading_level)[0]
+    """The description as a reader sees it (the cited text of :func:`.cited.to_prose`, its sources dropped)."""
+    from casebook.reports.jdm_case.cited import to_prose
+
+    return to_prose(sections, heading_level).markdown()
 
 
 def verify(fragment: Fragment, tables) -> bool:
@@ -206,11 +232,15 @@ def select_rows(tables, table: str, **where) -> pd.DataFrame:
     return df
 
 
-def show(sections: list[Section]):
-    """The description as Markdown for a notebook."""
+def show(sections: list[Section], tables=None):
+    """The description as Markdown for a notebook; given the ``tables``, each sentence shows its sources on hover."""
     from IPython.display import Markdown
 
-    return Markdown(to_markdown(sections, heading_level=3))
+    from casebook.manuscript.prose import data_sources
+    from casebook.reports.jdm_case.cited import REPORT_ID, to_prose
+
+    prose = to_prose(sections, heading_level=3)
+    return Markdown(prose.hover(data_sources(REPORT_ID, tables)) if tables is not None else prose.markdown())
 
 
 def number_sources(sections: list[Section], tables) -> pd.DataFrame:

@@ -7,16 +7,16 @@ text: the builders skip them rather than write a placeholder.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from casebook.reports.jdm_case import analysis as cs
+from casebook.reports.jdm_case.diagnosis import diagnosis
 from casebook.reports.jdm_case.fragments import (
     ORDINALS,
     Fragment,
     Section,
     article,
+    cite,
     join,
     lit,
     percent,
@@ -40,7 +40,7 @@ def presentation(tables) -> Section:
     else:
         who = [lit("the patient")]
     s = who + [lit(" presented at the age of "), value(tables, "case", cid, "age_printed"), lit(" ("),
-               value(tables, "case", cid, "age_at_presentation_months"), lit(" months)")]
+               value(tables, "case", cid, "age_at_presentation_months"), lit(" months)"), cite(f"case:{cid}.sex")]
     sec.sentences.append(s)
 
     f = select_rows(tables, "findings", timepoint="presentation")
@@ -75,6 +75,9 @@ def _lab_clauses(tables, labs: pd.DataFrame) -> list[list[Fragment]]:
                        lit(" times the upper reference limit of "),
                        value(tables, "investigations", iid, "upper_limit", cs.LAB_DECIMALS), lit(" "),
                        value(tables, "investigations", iid, "unit")]
+                if r.upper_limit_source == "assumed":  # the report prints this limit only with another value
+                    cl += [lit(" (a limit printed elsewhere in the report, assumed to apply)"),
+                           cite(f"investigations:{iid}.upper_limit_source")]
             clauses.append(cl)
         elif cs.known(r.result):
             grouped.setdefault(r.result, []).append(iid)
@@ -99,34 +102,6 @@ def investigations(tables) -> Section:
     if clauses:
         sec.sentences.append([lit("at presentation, ")] + join(clauses, "; ", "; "))
     sec.sentences += _other_investigations(tables, inv[inv["kind"] != "laboratory"])
-    return sec
-
-
-def diagnosis(tables) -> Section:
-    c = cs.the_case(tables)
-    sec = Section("Diagnosis")
-    sec.sentences.append([lit("the diagnosis was "), value(tables, "case", c["case_id"], "diagnosis")])
-    crit = cs.evaluate_criteria(tables)
-    met = [c for c in crit if c.status == cs.MET]
-    missing = [c for c in crit if c.status != cs.MET]
-
-    def name(c: cs.Criterion) -> list[Fragment]:
-        text = re.sub(r"\s*\(.*\)$", "", c.criterion)
-        text = text[:1].lower() + text[1:]
-        return [lit(text + (f" ({c.caveat})" if c.caveat else ""))]
-
-    if met:
-        sec.sentences.append([lit("of the Bohan and Peter criteria, the documented findings meet ")] + join([name(c) for c in met]))
-    for state in dict.fromkeys(c.status for c in missing):  # one sentence per status: not stated, not documented, ...
-        group = [c for c in missing if c.status == state]
-        sec.sentences.append(join([name(c) for c in group]) + [lit(f" {'is' if len(group) == 1 else 'are'} {state}")])
-    category = cs.criteria_category(crit)
-    lenient = cs.criteria_category(crit, count_caveated=True)
-    s = [lit(f"by these criteria the case is {category} dermatomyositis" if category in ("definite", "probable", "possible")
-             else f"by these criteria the category is: {category}")]
-    if lenient != category:
-        s.append(lit(f" ({lenient} if the weakness of unstated symmetry were symmetric)"))
-    sec.sentences.append(s)
     return sec
 
 
@@ -297,3 +272,10 @@ def describe(tables: dict[str, pd.DataFrame]) -> list[Section]:
     """The whole case description: presentation, investigations, diagnosis, course, thiosulfate, outcome."""
     return [presentation(tables), investigations(tables), diagnosis(tables), treatment_course(tables),
             thiosulfate_regimen(tables), outcome(tables)]
+
+
+def summaries(tables) -> list:
+    """Every summary the report generates from ``tables`` as cited text (the hook the prose tests call)."""
+    from casebook.reports.jdm_case.cited import to_prose
+
+    return [to_prose(describe(tables))]

@@ -1,28 +1,37 @@
 """Phrases of the series' case summary: each says one thing about any mix of patients in this project's words
-(one or several patients, men, women or sex not reported, several diagnoses, schedules and concentrations)."""
+(one or several patients, men, women or sex not reported, several diagnoses, schedules and concentrations).
+
+Every number a phrase writes is bound with ``bind`` (a :class:`casebook.manuscript.prose.Binder`): the phrase holds
+``{{ name }}`` where the reader sees the number, and the value keeps the function that computed it. The sources
+of each sentence are cited beside it in ``summary.md.j2``.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from casebook.reports.sts_series import measures
 from casebook.reports.sts_series.terms import PERIOD_OF, is_abbreviation, label, month, regimen_name
-from casebook.text import join, number, plural
+from casebook.text import join, plural
 
 _SEX_NOUNS = {"female": ("woman", "women"), "male": ("man", "men")}
 
 
-def period(start, end, of) -> str | None:
+def period(start, end, of, bind) -> str | None:
     """'The series covers patients identified from July 2014 to December 2014.' (what the period covers is the data's)."""
     start, end = month(start), month(end)
     if not (start and end):
         return None
+    first, last = bind("period_start", start, month), bind("period_end", end, month)
     verb = of if of in PERIOD_OF else None
     if verb is None:
-        return f"The series covers the period from {start} to {end}."
-    return f"The series covers patients {verb} from {start} to {end}." if start != end else f"The series covers patients {verb} in {start}."
+        return f"The series covers the period from {first} to {last}."
+    if start == end:
+        return f"The series covers patients {verb} in {first}."
+    return f"The series covers patients {verb} from {first} to {last}."
 
 
-def sexes(pat: pd.DataFrame) -> str | None:
+def sexes(pat: pd.DataFrame, bind) -> str | None:
     """', all women', ', 3 women and 2 men', ', a man', ', 2 women and 1 patient of unreported sex'."""
     counts = pat["sex"].dropna().value_counts(sort=False)
     if counts.empty or counts.sum() != len(pat):
@@ -34,20 +43,23 @@ def sexes(pat: pd.DataFrame) -> str | None:
     if len(known) == 1 and not unknown:
         sex, n = next(iter(known.items()))
         return f"{'both' if n == 2 else 'all'} {_SEX_NOUNS[sex][1]}" if n > 1 else f"a {_SEX_NOUNS[sex][0]}"
-    parts = [f"{n} {_SEX_NOUNS[s][0 if n == 1 else 1]}" for s, n in known.items()]
+    parts = [f"{bind('n_' + _SEX_NOUNS[s][1], n, sexes)} {_SEX_NOUNS[s][0 if n == 1 else 1]}" for s, n in known.items()]
     if unknown:
-        parts.append(f"{unknown} {plural(unknown, 'patient')} of unreported sex")
+        parts.append(f"{bind('n_sex_not_reported', unknown, sexes)} {plural(unknown, 'patient')} of unreported sex")
     return join(parts)
 
 
-def ages(ov: dict) -> str:
+def ages(ov: dict, bind) -> str:
+    src = "casebook.reports.sts_series.outcomes.series_overview"
+    lo = bind("age_min", ov["age_min"], src)
     if ov["patients"] == 1:
-        return f"aged {ov['age_min']} years"
-    spread = f"aged {ov['age_min']} to {ov['age_max']} years" if ov["age_min"] != ov["age_max"] else f"all aged {ov['age_min']} years"
-    return f"{spread} (mean {number(ov['age_mean'], 1)}, median {number(ov['age_median'], 1)})"
+        return f"aged {lo} years"
+    spread = f"aged {lo} to {bind('age_max', ov['age_max'], src)} years" if ov["age_min"] != ov["age_max"] else \
+        f"all aged {lo} years"
+    return f"{spread} (mean {bind('age_mean', ov['age_mean'], src)}, median {bind('age_median', ov['age_median'], src)})"
 
 
-def diagnoses(tables, pat: pd.DataFrame) -> str | None:
+def diagnoses(tables, pat: pd.DataFrame, bind) -> str | None:
     """'5 had systemic sclerosis (SSc; 2 of them limited cutaneous ...) and 1 had ...' or 'the patient had ...'."""
     parts = []
     for code, rows in pat.groupby("diagnosis", sort=False):
@@ -55,80 +67,103 @@ def diagnoses(tables, pat: pd.DataFrame) -> str | None:
         text = f"{words} ({code})" if is_abbreviation(code) and words != code else words
         subtypes = rows["diagnosis_subtype"].dropna() if "diagnosis_subtype" in rows else pd.Series(dtype=object)
         if len(subtypes):
-            sub = [f"{n} {label(tables, 'patients', 'diagnosis_subtype', s)} ({s})" for s, n in subtypes.value_counts(sort=False).items()]
+            sub = [f"{bind('n_' + s, n, diagnoses)} {label(tables, 'patients', 'diagnosis_subtype', s)} ({s})"
+                   for s, n in subtypes.value_counts(sort=False).items()]
             text += f", of whom {join(sub)}" if len(rows) > 1 else f", {label(tables, 'patients', 'diagnosis_subtype', subtypes.iloc[0])}"
-        parts.append(f"{len(rows)} had {text}" if len(pat) > 1 else f"the patient had {text}")
+        parts.append(f"{bind('n_' + str(code), len(rows), diagnoses)} had {text}" if len(pat) > 1 else f"the patient had {text}")
     return join(parts) if parts else None
 
 
-def _schedule_phrase(name: str, group: pd.DataFrame) -> str:
-    lo, hi = int(group["sessions"].min()), int(group["sessions"].max())
-    span = f"{lo}" if lo == hi else f"{lo} to {hi}"
+def _schedule_phrase(name: str, group: pd.DataFrame, bind) -> str:
     if name == "single":
         return "a single injection"
+    lo, hi = int(group["sessions"].min()), int(group["sessions"].max())
+    span = str(bind("sessions_min", lo, regimens))
+    if lo != hi:
+        span += f" to {bind('sessions_max', hi, regimens)}"
     if name == "weekly":
         return f"weekly injections for {span} {plural(hi, 'week')}"
     if name == "monthly":
         return f"monthly injections for {span} {plural(hi, 'month')}"
-    return f"injections {name} ({span} {plural(hi, 'session')})"
+    every = int(group["interval"].iloc[0])
+    unit = str(group["interval_unit"].iloc[0])
+    return f"injections every {bind('interval', every, regimens)} {unit}s ({span} {plural(hi, 'session')})"
 
 
-def regimens(reg: pd.DataFrame) -> str | None:
+def regimens(reg: pd.DataFrame, bind) -> str | None:
     if reg.empty:
         return None
     names = reg.apply(regimen_name, axis=1)
     groups = [(name, reg[names == name]) for name in dict.fromkeys(names)]
     n = len(reg)
     if len(groups) == 1:
-        phrase = _schedule_phrase(*groups[0])
+        phrase = _schedule_phrase(*groups[0], bind)
         return f"Every patient received {phrase}." if n > 1 else f"The patient received {phrase}."
-    parts = [f"{len(g)} received {_schedule_phrase(name, g)}" if i == 0 else f"{len(g)} {_schedule_phrase(name, g)}"
+    parts = [f"{bind('n_regimen', len(g), regimens)} {'received ' if i == 0 else ''}{_schedule_phrase(name, g, bind)}"
              for i, (name, g) in enumerate(groups)]
-    return f"Of the {n} patients, {join(parts)}."
+    return f"Of the {bind('n_patients', n, regimens)} patients, {join(parts)}."
 
 
-def concentrations(reg: pd.DataFrame) -> str | None:
+def concentrations(reg: pd.DataFrame, bind) -> str | None:
     """'The injected solution contained 150 mg/ml sodium thiosulphate.' or, mixed, each with its patients."""
     conc = reg["concentration_mg_per_ml"].dropna().astype(float)
     if conc.empty:
         return None
     counts = conc.value_counts(sort=False).sort_index()
     if len(counts) == 1:
-        return f"The injected solution contained {number(counts.index[0], 2)} mg/ml sodium thiosulphate."
-    parts = [f"{number(c, 2)} mg/ml for {n} {plural(n, 'patient')}" for c, n in counts.items()]
+        only = bind("concentration", counts.index[0], concentrations, decimals=2)
+        return f"The injected solution contained {only} mg/ml sodium thiosulphate."
+    parts = [f"{bind('concentration', c, concentrations, decimals=2)} mg/ml for {bind('n_concentration', n, concentrations)} "
+             f"{plural(n, 'patient')}" for c, n in counts.items()]
     return f"The injected solution contained sodium thiosulphate at {join(parts)}."
 
 
-def complications(tables, comp: pd.DataFrame | None, pat_ids: list[str]) -> str | None:
+_WORDS = {"transient pain": "transient pain at the injection", "infection": "an infection", "other": "another complication"}
+_ORDER = ("transient pain", "infection", "ulceration", "necrosis", "other")
+
+
+def _complication_items(tables, recorded: pd.DataFrame, bind) -> list[tuple]:
+    """(patients, what they had) per kind of complication, in a fixed order, then 'none reported'."""
+    items = []
+    kinds = [k for k in _ORDER if k in set(recorded["complication"])]
+    for kind in kinds + [k for k in dict.fromkeys(recorded["complication"]) if k not in (*_ORDER, "none")]:
+        rows = recorded[recorded["complication"] == kind]
+        what = _WORDS.get(kind) or label(tables, "complications", "complication", kind).lower()
+        weeks = sorted(int(w) for w in rows["week"].dropna())
+        if weeks:
+            what += f" ({plural(len(weeks), 'week')} {join([str(bind('week', w, complications)) for w in weeks])})"
+        n = rows["patient_id"].nunique()
+        items.append((bind("n_" + kind, n, complications), what))
+    none = int(recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"}).sum())
+    if none:
+        items.append((bind("n_none", none, complications), "none reported"))
+    return items
+
+
+def complications(tables, comp: pd.DataFrame | None, pat_ids: list[str], bind) -> str | None:
+    """What the complications table records: by kind, the patients who had it (and 'none reported')."""
     if comp is None:
         return None
     if comp.empty or comp["complication"].dropna().empty:
         return "No complication is recorded for any patient."
-    recorded = comp[comp["patient_id"].isin(pat_ids)]
-    missing = len(set(pat_ids) - set(recorded["patient_id"]))
-    words = {"transient pain": "transient pain at the injection", "infection": "an infection", "other": "another complication"}
-    items = []  # (patients, what they had)
-    order = ("transient pain", "infection", "ulceration", "necrosis", "other")
-    kinds = [k for k in order if k in set(recorded["complication"])]
-    for kind in kinds + [k for k in dict.fromkeys(recorded["complication"]) if k not in (*order, "none")]:
-        rows = recorded[recorded["complication"] == kind]
-        what = words.get(kind) or label(tables, "complications", "complication", kind).lower()
-        weeks = sorted(int(w) for w in rows["week"].dropna())
-        if weeks:
-            what += f" ({plural(len(weeks), 'week')} {join([str(w) for w in weeks])})"
-        items.append((rows["patient_id"].nunique(), what))
-    none = int(recorded.groupby("patient_id")["complication"].apply(lambda c: set(c) == {"none"}).sum())
-    if none:
-        items.append((none, "none"))
+    items = _complication_items(tables, comp[comp["patient_id"].isin(pat_ids)], bind)
     if not items:
         return None
     if len(pat_ids) == 1:
         said = [what for _, what in items]
-        return "The patient had no complication." if said == ["none"] else f"As complications, the patient had {join(said)}."
-    text = "As complications, " + join([f"{n} {plural(n, 'patient')} had {what}" for n, what in items]) + "."
-    if missing:
-        text += f" No complications are recorded for {missing} {plural(missing, 'patient')}."
-    return text
+        return "No complication was reported for the patient." if said == ["none reported"] else \
+            f"As complications, the patient had {join(said)}."
+    return "As complications, " + join([f"{n} {plural(n, 'patient')} had {what}" for n, what in items]) + "."
+
+
+def unrecorded_complications(comp: pd.DataFrame | None, pat_ids: list[str], bind) -> str | None:
+    """'No complications are recorded for 1 patient.' where the table has rows, but none for some patients."""
+    if comp is None or comp.empty or comp["complication"].dropna().empty:
+        return None
+    missing = len(set(pat_ids) - set(comp["patient_id"]))
+    if not missing:
+        return None
+    return f"No complications are recorded for {bind('n_unrecorded', missing, unrecorded_complications)} {plural(missing, 'patient')}."
 
 
 def owner(died: pd.DataFrame) -> str:
@@ -139,27 +174,32 @@ def owner(died: pd.DataFrame) -> str:
     return "her" if sexes_ == {"female"} else "his"
 
 
-def change(mean: float, median: float, n: int = 2) -> str:
+def change(mean: float, median: float, n: int, bind, week: int) -> str:
     """'had fallen by a mean of 57.3% (median 60%)'; growth as growth: 'had grown by a mean of 10%'; one lesion:
     'had fallen by 33.3%'."""
+    src = "casebook.reports.sts_series.outcomes.outcomes"
     verb = "fallen" if mean >= 0 else "grown"
+    shown = bind(f"w{week}_mean", abs(mean), src)
     if n == 1:
-        return f"had {verb} by {number(abs(mean), 1)}%" if mean else "was unchanged"
+        return f"had {verb} by {shown}%" if mean else "was unchanged"
     if median == 0 and mean != 0:
-        return f"had {verb} by a mean of {number(abs(mean), 1)}% (median no change)"
-    text = f"had {verb} by a mean of {number(abs(mean), 1)}%"
+        return f"had {verb} by a mean of {shown}% (median no change)"
+    text = f"had {verb} by a mean of {shown}%"
+    med = bind(f"w{week}_median", abs(median), src)
     if (median >= 0) == (mean >= 0):
-        return text + f" (median {number(abs(median), 1)}%)"
-    return text + f" (median: {'a fall' if median >= 0 else 'growth'} of {number(abs(median), 1)}%)"
+        return text + f" (median {med}%)"
+    return text + f" (median: {'a fall' if median >= 0 else 'growth'} of {med}%)"
 
 
-def grown(rows: pd.DataFrame, sites: pd.Series) -> str | None:
+def grown(rows: pd.DataFrame, sites: pd.Series, bind) -> str | None:
     """'Lesion L9 (knee) had grown by 10% (30 to 33 mm).' for the lesions larger than at baseline."""
     rows = rows[rows["reduction_recomputed_pct"] < 0]
     if rows.empty:
         return None
-    parts = [(f"{r.lesion_id} ({sites[r.lesion_id]})", f"by {number(-r.reduction_recomputed_pct, 1)}% "
-              f"({number(r.baseline_mm)} to {number(r.size_mm)} mm)") for r in rows.itertuples()]
+    src = measures.reductions
+    parts = [(f"{bind('lesion', r.lesion_id, src)} ({sites[r.lesion_id]})",
+              f"by {bind('growth_pct', -r.reduction_recomputed_pct, src)}% ({bind('baseline_mm', r.baseline_mm, src, decimals=None)} "
+              f"to {bind('size_mm', r.size_mm, src, decimals=None)} mm)") for r in rows.itertuples()]
     if len(parts) == 1:
         return f"Lesion {parts[0][0]} had grown {parts[0][1]}."
-    return f"{len(parts)} lesions had grown: {join([f'{who} {how}' for who, how in parts])}."
+    return f"{bind('n_grown', len(parts), src)} lesions had grown: {join([f'{who} {how}' for who, how in parts])}."
