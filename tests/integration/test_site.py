@@ -27,9 +27,31 @@ from casebook.publish.figures import figure, save_figure
 from casebook.publish.index import artefacts, notebook_paths, notebooks_markdown, summaries
 from casebook.publish.site.html import external_loads
 from casebook.publish.tables import write_table
+from casebook.reports import registry
 
 INJECTED = '<script>alert("casebook")</script>'
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def _free_text(root: Path) -> dict[Path, list[str]]:
+    """Every report's free-text columns (type string, no key, no reference; not a printed copy or a source; not its
+    key/value table), by table file in the copy."""
+    out = {}
+    for report in registry().values():
+        d = pd.read_csv(report.dictionary, dtype=str, keep_default_na=False)
+        free = d[(d["type"] == "string") & (d["key"] != "yes") & (d["references"] == "")
+                 & ~d["column"].str.contains("printed|source")]
+        for table, g in free.groupby("table"):
+            path = root / "data" / report.id / f"{table}.csv"
+            if path.is_file() and table != report.kind_table:  # a key/value table's values are read as facts
+                out[path] = list(g["column"])
+    return out
+
+
+def _first_table(root: Path) -> Path:
+    """The first table of the first report: the data the demo notebook is recorded as reading."""
+    report = next(iter(registry().values()))
+    return root / "data" / report.id / f"{report.tables[0]}.csv"
 
 
 def _copy_base(root: Path) -> None:
@@ -87,7 +109,7 @@ def _demo_provenance(root: Path, case: Path, figs: list[Path], tables: list[Path
         "notebook": "notebooks/01-demo.ipynb",
         "parameter_set": "default",
         "parameters": {"figures_dir": "figures"},
-        "inputs": {"data/jdm-case/case.csv": sha256_file(case)},
+        "inputs": {case.relative_to(root).as_posix(): sha256_file(case)},
         "artefacts": {
             paths_rel: sha256_file(root / paths_rel)
             for paths_rel in [f"figures/{p.name}" for p in figs]
@@ -106,10 +128,11 @@ def project(tmp_path_factory) -> Path:
     data/ with a <script> in a free-text column, and a provenance manifest; then the bundle built from it."""
     root = tmp_path_factory.mktemp("project")
     _copy_base(root)
-    case = root / "data" / "jdm-case" / "case.csv"
-    df = pd.read_csv(case, dtype=str, keep_default_na=False)
-    df.loc[0, "ancestry"] = INJECTED  # free text: shown in the CARE table judged from the data
-    df.to_csv(case, index=False)
+    for table, columns in _free_text(root).items():  # free text: some of it shows in the CARE tables
+        df = pd.read_csv(table, dtype=str, keep_default_na=False)
+        df.loc[0, columns] = INJECTED
+        df.to_csv(table, index=False)
+    case = _first_table(root)
 
     fig, ax = figure("column", 40)
     ax.plot([0, 4, 12], [70, 30, 5], marker="o")
@@ -189,7 +212,8 @@ def test_each_artefact_has_its_provenance(project):
         text = section.get_text(" ")
         assert entry["sha256"] in text and entry["notebook"] in text and entry["parameter_set"] in text, rel
         assert "pandas 9.9.9-test" in text, rel  # the versions, beside each artefact too
-        assert "figures_dir" in text and "data/jdm-case/case.csv" in text and entry["inputs"]["data/jdm-case/case.csv"] in text
+        (name, digest), = entry["inputs"].items()
+        assert "figures_dir" in text and name in text and digest in text
     edited = index.find(id="table-demo-sizes").get_text(" ")
     assert "differs from provenance.json" in edited  # demo-sizes.md was changed after the build
     assert "9.9.9-test" in index.find(id="environment").find_next("table").get_text(" ")
@@ -216,10 +240,10 @@ def test_data_values_are_escaped(project):
 def test_care_checklists_are_in_the_bundle(project):
     soup = _soup(project / "build" / "site" / "index.html")
     text = soup.get_text(" ")
-    for report in ("jdm-case", "sts-series"):
+    for report in registry():
         assert report in text
     care_tables = [t for t in soup.find_all("table", class_="data-table") if "care_item" in t.get_text()]
-    assert len(care_tables) == 2 and all(len(t.find("tbody").find_all("tr")) == 13 for t in care_tables)
+    assert len(care_tables) == len(registry()) and all(len(t.find("tbody").find_all("tr")) == 13 for t in care_tables)
 
 
 def test_notebook_list_falls_back_to_the_folder(tmp_path):

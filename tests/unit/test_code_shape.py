@@ -63,7 +63,9 @@ def test_every_report_is_a_subpackage_with_a_report_entry():
     from casebook.reports import registry
 
     reports = registry()
-    assert set(reports) == {"jdm-case", "sts-series"}
+    packages = {p.name for p in (ROOT / "src" / "casebook" / "reports").iterdir() if (p / "__init__.py").is_file()}
+    assert {r.package.rsplit(".", 1)[1] for r in reports.values()} == packages  # every subpackage is a report
+    assert {p.name for p in (ROOT / "data").iterdir() if p.is_dir()} == set(reports)  # every data folder too
     for report in reports.values():
         assert (ROOT / report.notebook).is_file(), report.notebook
         assert report.dictionary.is_file(), report.dictionary
