@@ -8,6 +8,7 @@ round: 62.5 -> 63, 63.25 -> 63.3) and :func:`number` (no trailing zeros: 3, 12.5
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -78,6 +79,12 @@ def number(x, decimals: int | None = None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def decimals(text: str) -> int:
+    """The decimals the first number of a printed text shows ('67' -> 0, '12.5 mg' -> 1; no number -> 0)."""
+    m = re.search(r"\d+(?:[.,]\d+)*", str(text))
+    return len(m.group().split(".")[1]) if m and "." in m.group() else 0
 
 
 def fixed(x, decimals: int) -> str:

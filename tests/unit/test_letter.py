@@ -15,6 +15,7 @@ from casebook.manuscript.sources import Sources
 from casebook.manuscript.template import Template, render
 from casebook.manuscript.values import Registry, gather, value
 from casebook.reports import get
+from casebook.text import decimals
 
 from helpers import MAIN
 
@@ -111,7 +112,7 @@ def test_wrong_part_and_printed_precision():
     assert corrigendum.wrong_part("age range 49-71 years", "49-74", "49") == ""
     assert corrigendum.wrong_part("A total of 8 lesions", "7", "7") == "8"
     assert corrigendum.wrong_part("Most patients reported transient pain", "3/6", "3") == ""
-    assert corrigendum.decimals("67") == 0 and corrigendum.decimals("12.5") == 1
+    assert decimals("67") == 0 and decimals("12.5") == 1
 
 
 def test_letter_markdown_reads_as_text():
@@ -223,7 +224,7 @@ def _bad_strikes(html: str, items: dict) -> list[str]:
         printed = [r.printed for r in items[label].claims.itertuples() if section in annotate._sections(r.location)]
         if not any(old in corrigendum.NUMBER.findall(p) for p in printed):
             bad.append(f"{label}: {old!r} struck in {section}, which printed no such number for it")
-        if corrigendum.decimals(old) != corrigendum.decimals(new):
+        if decimals(old) != decimals(new):
             bad.append(f"{label}: {old!r} replaced by {new!r}, another precision")
     return bad
 

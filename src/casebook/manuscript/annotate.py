@@ -26,7 +26,7 @@ from casebook.manuscript.corrigendum import Item
 from casebook.manuscript.letter import md
 from casebook.manuscript.sources import CITE, split
 from casebook.manuscript.template import BLOCK, VALUE, Template
-from casebook.text import number
+from casebook.text import decimals, number
 
 NO_CLAIM_SECTION = "methods"
 NOTES_HEADING = "Notes on this edition"
@@ -162,8 +162,8 @@ def _on_value(out: Annotations, item: Item, claim, k: int, values: list) -> None
         v, strike = next(((x, w) for x, w in wrong if w), (values[0], ""))
     old = out.values.get((k, v.name))
     labels = (*old.labels, item.label) if old and item.label not in old.labels else (item.label,)
-    decimals = corr.decimals(strike) if strike and re.search(r"\d", strike) else None
-    out.values[(k, v.name)] = ValueMark(labels, strike, item.kind == "correction", decimals)
+    shown_at = decimals(strike) if strike and re.search(r"\d", strike) else None
+    out.values[(k, v.name)] = ValueMark(labels, strike, item.kind == "correction", shown_at)
 
 
 def notes(found: list[Item], letter_name: str) -> str:

@@ -170,9 +170,3 @@ def _same(a: str, b: str) -> bool:
         return abs(float(a.replace(",", "")) - float(b.replace(",", ""))) < 1e-9
     except ValueError:
         return a == b
-
-
-def decimals(text: str) -> int:
-    """The decimals a printed number shows ('67' -> 0, '12.5' -> 1)."""
-    m = NUMBER.search(text)
-    return len(m.group().split(".")[1]) if m and "." in m.group() else 0

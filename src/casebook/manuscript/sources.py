@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from casebook.exceptions import CasebookError
-from casebook.text import number
+from casebook.text import decimals, number
 
 CITE = re.compile(r"\{\{\s*cite\s*:\s*([^{}]*?)\s*\}\}")
 OWN = "own"
@@ -164,7 +164,7 @@ def _agrees_one(value, x: float | None, c) -> bool:
         return bool(c) and _text_agrees(value.text.lower(), c.lower())
     if x is None or _missing(c):
         return False
-    return abs(float(c) - x) < 1e-9 or number(float(c), _decimals(value.text)) == value.text
+    return abs(float(c) - x) < 1e-9 or number(float(c), decimals(value.text)) == value.text
 
 
 def _missing(c) -> bool:
@@ -183,6 +183,3 @@ def _text_agrees(text: str, source: str) -> bool:
     return bool(NUM.search(text)) and all(n in NUM.findall(source) for n in NUM.findall(text)) and \
         all(w in source for w in words)
 
-
-def _decimals(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
