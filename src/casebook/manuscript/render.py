@@ -16,6 +16,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.exceptions import CasebookError
+from casebook.manuscript import pdffile
 
 READER = "markdown-smart"  # the author's quotes and dashes stay as typed
 
@@ -103,7 +104,8 @@ def typst_source(markdown: str, title: str, running: str) -> str:
 
 
 def pdf(markdown: str, title: str, running: str = "") -> bytes:
-    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root."""
+    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root, and made clean for every
+    reader (:func:`casebook.manuscript.pdffile.clean`)."""
     import matplotlib
     import typst
 
@@ -114,11 +116,12 @@ def pdf(markdown: str, title: str, running: str = "") -> bytes:
     with tempfile.NamedTemporaryFile("w", suffix=".typ", dir=scratch, delete=False, encoding="utf-8") as fh:
         fh.write(source)
     try:
-        return typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
+        data = typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
     except Exception as exc:  # typst raises its own error types, with the source position
         raise CasebookError(f"typst could not compile {title!r}: {exc}") from exc
     finally:
         Path(fh.name).unlink(missing_ok=True)
+    return pdffile.clean(data)
 
 
 def jats(markdown: str, title: str) -> bytes:
