@@ -52,6 +52,7 @@ TYPST_PREAMBLE = """#set document(title: [{title}], date: none)
 #show figure.where(kind: table): set block(breakable: true)
 #show table: set text(8pt)
 #show table: set par(justify: false)
+#show table: set text(hyphenate: true)  // a long word in a narrow column breaks at a hyphen, not into the next
 #show table.cell: it => align(left, it)
 #set table(stroke: (x: none, y: 0.4pt + luma(150)), inset: 4pt)
 #show strike: set text(fill: rgb("#a33333"))
