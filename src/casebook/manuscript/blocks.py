@@ -88,7 +88,8 @@ def data_files(report_id: str) -> Block:
     """Every data file of the report and the project-wide tables it depends on, with its sha256."""
     import pandas as pd
 
-    files = sorted((paths.DATA / report_id).glob("*.csv")) + [paths.CLAIMS, paths.DICTIONARY]
+    folder = paths.DATA / report_id
+    files = sorted([*folder.glob("*.csv"), *folder.glob("*.json")]) + [paths.CLAIMS, paths.DICTIONARY]
     rows = [{"File": paths.relative(f), "sha256": sha256_file(f)} for f in files if f.is_file()]
     return table("data-files", pd.DataFrame(rows), f"Data files of {report_id} and their sha256 checksums")
 
@@ -115,5 +116,13 @@ def audit_table(verdicts, report_id: str) -> Block:
                  "recomputed from the data", ["Where", "Printed", "From the data", "Verdict"])
 
 
+def references_section(report_id: str) -> Block:
+    """``[[section: references]]``: the heading and the place pandoc's citeproc puts the reference list."""
+    from casebook.manuscript import references
+
+    references.load(report_id)
+    return Block("section", "references", body=references.section())
+
+
 def common(report_id: str, verdicts) -> list[Block]:
-    return [data_files(report_id), software(), audit_table(verdicts, report_id)]
+    return [data_files(report_id), software(), audit_table(verdicts, report_id), references_section(report_id)]
