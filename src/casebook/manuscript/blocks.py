@@ -23,19 +23,40 @@ def _cell(x) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+# Column widths from content, in characters of the PDF's 8 pt table text: the text width (470 pt) holds about 128
+# of them, a cell's inset (4 pt each side) and some slack about 3. A column gets at least its longest word in the cells (a word
+# does not break) and the header's longest word up to HEADER_WORD characters (a longer one hyphenates: the PDF's
+# tables hyphenate); what is left of the line goes to the columns whose cells want more, in proportion.
+LINE, INSET, HEADER_WORD = 128, 3, 8
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Relative column widths (characters) for a table of text cells, from their content (see ``LINE``)."""
+    columns = [[str(r[k]) for r in rows] for k in range(len(header))]
+    least = [max([min(len(w), HEADER_WORD) for w in h.split()] + [len(w) for c in col for w in c.split()] + [1]) + INSET
+             for h, col in zip(header, columns, strict=True)]
+    want = [max([len(c) for c in col] + [min(len(h), HEADER_WORD)]) + INSET for h, col in zip(header, columns, strict=True)]
+    extra, spare = [w - m for w, m in zip(want, least, strict=True)], LINE - sum(least)
+    if sum(extra) <= spare:
+        return want
+    share = max(spare, 0) / sum(extra)
+    return [m + round(e * share) for m, e in zip(least, extra, strict=True)]
+
+
 def pipe_table(df, columns: Sequence[str] | None = None) -> str:
-    """A DataFrame as a Markdown pipe table (every cell as text, numbers in the one format, ``|`` escaped)."""
+    """A DataFrame as a Markdown pipe table (every cell as text, numbers in the one format, ``|`` escaped), its
+    columns as wide as their content asks (:func:`column_widths`: pandoc takes the relative widths from the rule's
+    dashes); a column with no value in any row is left out."""
     if columns is not None:
         missing = [c for c in columns if c not in df.columns]
         if missing:
             raise CasebookError(f"table has no column {', '.join(map(repr, missing))}; it has {', '.join(df.columns)}")
         df = df[list(columns)]
-    header = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
-    rows = ["| " + " | ".join(_cell(x) for x in row) + " |" for row in df.itertuples(index=False)]
-    # pandoc takes relative column widths from the rule's dashes: wide for long text, narrow for short numbers
-    widths = [max([len(w) for w in _cell(c).split()] + [len(_cell(x)) for x in df[c]] + [3]) for c in df.columns]
-    rule = "|" + "|".join("-" * min(36, w) for w in widths) + "|"
-    return "\n".join([header, rule, *rows])
+    cells = [[_cell(x) for x in row] for row in df.itertuples(index=False)]
+    keep = [k for k in range(len(df.columns)) if any(row[k] for row in cells)] or list(range(len(df.columns)))
+    header, cells = [_cell(df.columns[k]) for k in keep], [[row[k] for k in keep] for row in cells]
+    rule = "|" + "|".join("-" * w for w in column_widths(header, cells)) + "|"
+    return "\n".join(["| " + " | ".join(header) + " |", rule, *("| " + " | ".join(row) + " |" for row in cells)])
 
 
 def table(key: str, df, caption: str, columns: Sequence[str] | None = None, notes: Sequence[str] = ()) -> Block:
@@ -67,7 +88,8 @@ def data_files(report_id: str) -> Block:
     """Every data file of the report and the project-wide tables it depends on, with its sha256."""
     import pandas as pd
 
-    files = sorted((paths.DATA / report_id).glob("*.csv")) + [paths.CLAIMS, paths.DICTIONARY]
+    folder = paths.DATA / report_id
+    files = sorted([*folder.glob("*.csv"), *folder.glob("*.json")]) + [paths.CLAIMS, paths.DICTIONARY]
     rows = [{"File": paths.relative(f), "sha256": sha256_file(f)} for f in files if f.is_file()]
     return table("data-files", pd.DataFrame(rows), f"Data files of {report_id} and their sha256 checksums")
 
@@ -94,5 +116,13 @@ def audit_table(verdicts, report_id: str) -> Block:
                  "recomputed from the data", ["Where", "Printed", "From the data", "Verdict"])
 
 
+def references_section(report_id: str) -> Block:
+    """``[[section: references]]``: the heading and the place pandoc's citeproc puts the reference list."""
+    from casebook.manuscript import references
+
+    references.load(report_id)
+    return Block("section", "references", body=references.section())
+
+
 def common(report_id: str, verdicts) -> list[Block]:
-    return [data_files(report_id), software(), audit_table(verdicts, report_id)]
+    return [data_files(report_id), software(), audit_table(verdicts, report_id), references_section(report_id)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from casebook import paths
 from casebook.engine.io import write_bytes, write_text
 from casebook.exceptions import CasebookError
-from casebook.manuscript import annotate
+from casebook.manuscript import annotate, references
 from casebook.manuscript import blocks as common_blocks
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript import render as fmt
@@ -69,7 +69,8 @@ class Manuscripts:
         return "\n".join([f"{self.report_id}: {self.message}"] + [f"  {paths.relative(f)}" for f in self.files])
 
 
-def _write(outdir: Path, stem: str, markdown: str, heading: str, running: str, formats) -> list[Path]:
+def _write(outdir: Path, stem: str, markdown: str, heading: str, running: str, formats, report_id: str) -> list[Path]:
+    markdown = references.with_references(markdown, report_id)  # citeproc resolves the citations in every format
     return [write_bytes(outdir / f"{stem}.{f}", fmt.FORMATS[f](markdown, heading, running) if f == "pdf"
                         else fmt.FORMATS[f](markdown, heading)) for f in formats]
 
@@ -121,7 +122,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     sources = Sources(report_id, verdicts, tables)
     article = render(template, registry, blocks(False), sources=sources)
     heading = title(article)
-    done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats)
+    done.files += _write(outdir, f"{report_id}-article", article, heading, f"{report_id} · article", formats, report_id)
     done.files.append(write_text(outdir / f"{report_id}-values.csv", csv_cells.to_csv(done.values_frame())))
     found = corr.items(verdicts, report_id)
     done.corrections = sum(1 for i in found if i.kind == "correction")
@@ -134,10 +135,10 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     if problems:
         raise CasebookError(f"{report_id}: the corrected edition and the letter disagree: {problems}")
     done.files += _write(outdir, f"{report_id}-corrected", corrected, heading, f"{report_id} · corrected edition",
-                         formats)
-    done.files.append(write_text(outdir / f"{report_id}-corrigendum.md", letter))
+                         formats, report_id)
+    done.files.append(write_text(outdir / f"{report_id}-corrigendum.md", references.resolved(letter, report_id)))
     done.files += _write(outdir, f"{report_id}-corrigendum", letter, f"Editor's letter: {report.title}",
-                         f"{report_id} · editor's letter", [f for f in formats if f == "pdf"])
+                         f"{report_id} · editor's letter", [f for f in formats if f == "pdf"], report_id)
     done.message = (f"{count(len(found), 'item')} for the authors ({', '.join(i.label for i in found)}): article, "
                     "corrected edition (every item marked in place) and editor's letter")
     return done

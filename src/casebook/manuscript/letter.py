@@ -15,6 +15,7 @@ import pandas as pd
 
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript.corrigendum import Item
+from casebook.manuscript.references import section
 from casebook.text import count, join
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")
@@ -57,7 +58,7 @@ def counts(verdicts: pd.DataFrame, report_id: str) -> dict[str, int]:
 def _opening(verdicts: pd.DataFrame, report_id: str, title: str) -> list[str]:
     n = counts(verdicts, report_id)
     return [
-        f"We rebuilt the published report on {md(title)} from its transcribed data and recomputed every printed "
+        f"We rebuilt the published report on {md(title)} [@{report_id}] from its transcribed data and recomputed every printed "
         f"statement the data can check. Of the {statements_of(n['register'])} in its register, {n['checked']} can be "
         f"checked: {n['with_number']} of them print a number and {n['without_number']} print none. The other "
         f"{n['register'] - n['checked']} cannot be: {n['transcribed']} were themselves transcribed into the data and "
@@ -141,7 +142,7 @@ def letter_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, c
     affected = [c for i in found for c in i.claims["claim_id"]]
     if affected:
         lines += [f"Claims covered: {join([f'`{c}`' for c in affected])} (identifiers in `data/claims.csv`).", ""]
-    return "\n".join(lines)
+    return "\n".join([*lines, section()])
 
 
 corrigendum_markdown = letter_markdown  # the file keeps its name: <id>-corrigendum.md

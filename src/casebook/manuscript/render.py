@@ -1,4 +1,6 @@
 """Markdown to the formats, with no LaTeX and no network: pandoc for HTML, DOCX and JATS XML, Typst for PDF.
+Citations are resolved by pandoc's citeproc in every format (``--citeproc``; the bibliography and the style come in
+the document's front matter, :mod:`casebook.manuscript.references`).
 
 Every output is the same bytes on every run: pandoc runs with ``SOURCE_DATE_EPOCH=0`` (DOCX zip timestamps and
 core properties), HTML embeds its figures and style (``--embed-resources``), and the Typst document sets
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.exceptions import CasebookError
+from casebook.manuscript import pdffile
 
 READER = "markdown-smart"  # the author's quotes and dashes stay as typed
 
@@ -51,6 +54,7 @@ TYPST_PREAMBLE = """#set document(title: [{title}], date: none)
 #show figure.where(kind: table): set block(breakable: true)
 #show table: set text(8pt)
 #show table: set par(justify: false)
+#show table: set text(hyphenate: true)  // a long word in a narrow column breaks at a hyphen, not into the next
 #show table.cell: it => align(left, it)
 #set table(stroke: (x: none, y: 0.4pt + luma(150)), inset: 4pt)
 #show strike: set text(fill: rgb("#a33333"))
@@ -62,14 +66,23 @@ def _pandoc(markdown: str, to: str, *args: str) -> bytes:
     import pypandoc
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
-    cmd = [pypandoc.get_pandoc_path(), "--from", READER, "--to", to, "--resource-path", str(paths.ROOT), *args]
+    cmd = [pypandoc.get_pandoc_path(), "--from", READER, "--to", to, "--resource-path", str(paths.ROOT), "--citeproc",
+           *args]
     with tempfile.TemporaryDirectory(prefix="casebook-pandoc-") as tmp:
         out = Path(tmp) / f"out.{to}"
         proc = subprocess.run([*cmd, "--output", str(out)], input=markdown.encode("utf-8"), env=env,
                               cwd=paths.ROOT, capture_output=True, timeout=300)
         if proc.returncode != 0:
             raise CasebookError(f"pandoc --to {to} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+        unknown = re.findall(r"Citeproc: citation (\S+) not found", proc.stderr.decode("utf-8", "replace"))
+        if unknown:
+            raise CasebookError(f"citation(s) not in the report's references.json: {', '.join(unknown)}")
         return out.read_bytes()
+
+
+def pandoc_text(markdown: str) -> str:
+    """Pandoc's plain text of a Markdown document (citations resolved; no wrapping)."""
+    return _pandoc(markdown, "plain", "--wrap=none").decode("utf-8")
 
 
 def html(markdown: str, title: str) -> bytes:
@@ -103,7 +116,8 @@ def typst_source(markdown: str, title: str, running: str) -> str:
 
 
 def pdf(markdown: str, title: str, running: str = "") -> bytes:
-    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root."""
+    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root, and made clean for every
+    reader (:func:`casebook.manuscript.pdffile.clean`)."""
     import matplotlib
     import typst
 
@@ -114,17 +128,30 @@ def pdf(markdown: str, title: str, running: str = "") -> bytes:
     with tempfile.NamedTemporaryFile("w", suffix=".typ", dir=scratch, delete=False, encoding="utf-8") as fh:
         fh.write(source)
     try:
-        return typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
+        data = typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
     except Exception as exc:  # typst raises its own error types, with the source position
         raise CasebookError(f"typst could not compile {title!r}: {exc}") from exc
     finally:
         Path(fh.name).unlink(missing_ok=True)
+    return pdffile.clean(data)
+
+
+# Elements pandoc's JATS template writes empty when the metadata lacks them (an unknown ISSN, publisher, licence):
+# left out rather than written empty. The journal's title comes from the report's references.
+EMPTY_JATS = re.compile(r"<(journal-id|issn)></\1>\n|<publisher>\n<publisher-name></publisher-name>\n</publisher>\n"
+                        r"|<permissions>\n</permissions>\n")
 
 
 def jats(markdown: str, title: str) -> bytes:
     """JATS XML (the archiving tag set), the structured form journals and repositories ingest; its figures point to
-    the SVGs relative to the manuscript's folder (``manuscripts/<id>/`` -> ``../../figures/``)."""
-    data = _pandoc(markdown, "jats_archiving", "--standalone", "--metadata", f"title={title}").decode("utf-8")
+    the SVGs relative to the manuscript's folder (``manuscripts/<id>/`` -> ``../../figures/``), its reference list
+    is citeproc's ``<ref-list>`` and its journal metadata comes from the front matter (no empty element)."""
+    from casebook.manuscript.references import section
+
+    # the reference list goes to <back> as a <ref-list>, where JATS keeps it, not into a section of the body
+    data = _pandoc(markdown.replace(section(), ""), "jats_archiving", "--standalone", "--metadata", f"title={title}",
+                   "--metadata", "reference-section-title=References").decode("utf-8")
+    data = EMPTY_JATS.sub("", data)  # what pandoc's template writes empty when a field is unknown
     return re.sub(r'xlink:href="(?![a-z]+:|[/#.])([^"]+)"', r'xlink:href="../../\1"', data).encode("utf-8")
 
 

@@ -70,11 +70,21 @@ def _exporter():
     )
 
 
+# The notebook whose page the bundle's own index.html stands for (it lists the same notebooks and artefacts): the
+# bar links "index" once, to index.html, and does not list this notebook's page beside it.
+INDEX_NOTEBOOK = "00-index.ipynb"
+
+
+def nav_links(notebook: str, pages: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, href) of the bar above a notebook's page: the index, then every other notebook page, each once."""
+    base = _rel_to_root(notebook)
+    return [("index", href(base + "index.html"))] + [(Path(nb).stem, href(base + p)) for nb, p in pages.items()
+                                                     if Path(nb).name != INDEX_NOTEBOOK]
+
+
 def _notebook_header(notebook: str, ctx: Context) -> str:
     """A one-line bar above the notebook: where the page is, the other pages, and a link to its provenance below."""
-    base = _rel_to_root(notebook)
-    nav = " · ".join([f'<a href="{href(base + "index.html")}">index</a>']
-                     + [f'<a href="{href(base + p)}">{e(Path(nb).stem)}</a>' for nb, p in ctx.pages.items()])
+    nav = " · ".join(f'<a href="{link}">{e(label)}</a>' for label, link in nav_links(notebook, ctx.pages))
     name = Path(notebook).name
     what = f": {e(summaries()[name])}" if name in summaries() else ""
     return (f'<div class="casebook-nav"><p><strong>casebook</strong> · {nav}</p>'

@@ -6,7 +6,8 @@ figure sized for a journal column or page (``casebook.publish.figures.figure``);
 ``sts-series-<content>``. Each lesion keeps one colour (Okabe-Ito, in printed
 order) in every figure. A lesion lost to follow-up is never drawn at 0: its
 line stops at its last measurement, which is marked with a cross, and its
-reduction is written as "lost to follow-up" where a bar would be.
+reduction is written as "lost to follow-up" where a bar would be. A measured
+reduction of 0 % is a marker on the zero line, never an empty slot.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ LINESTYLES = ("-", "--", ":", "-.")
 LINE_COLOURS = tuple(PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 7, 6))
 REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0], "monthly": PALETTE[3]}
 LOST_COLOUR = "#555555"
+# A reduction of 0 %: a bar of no length, drawn as a marker on the zero line (never clipped by the axis).
+ZERO_MARKER = {"marker": "o", "markersize": 4, "markeredgecolor": "black", "markeredgewidth": 0.6,
+               "linestyle": "none", "clip_on": False, "zorder": 4}
 
 
 def regimen_colour(name: str) -> str:
@@ -119,7 +123,7 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     fig, ax = figure("column", height_mm=max(55, 22 + (5 + 2.2 * k) * n))
     height = 0.8 / k
     week_colours = {w: PALETTE[[0, 1, 2, 4, 5, 3, 6, 7][j % 8]] for j, w in enumerate(weeks)}
-    printed_drawn = False
+    printed_drawn = zero_drawn = False
     for j, w in enumerate(weeks):
         for i, lid in enumerate(ids):
             y = i - 0.4 + (j + 0.5) * height
@@ -129,12 +133,15 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
                 ax.text(1.5, y, text, va="center", ha="left", fontsize=5.5, color=LOST_COLOUR, style="italic")
                 continue
             ax.barh(y, row["reduction_recomputed_pct"], height=height * 0.92, color=week_colours[w], linewidth=0)
+            if row["reduction_recomputed_pct"] == 0:  # a bar of no length draws nothing: a marker says 0
+                zero_drawn = True
+                ax.plot([0], [y], **ZERO_MARKER, markerfacecolor=week_colours[w])
             if pd.notna(row["reduction_printed_pct"]):
                 ax.plot([row["reduction_printed_pct"]] * 2, [y - height * 0.5, y + height * 0.5], color="black",
                         linewidth=1.1, solid_capstyle="butt")
                 printed_drawn = True
     ax.set_yticks(range(n), [_wrap(labels[i], 20) for i in ids])
-    ax.invert_yaxis()
+    ax.set_ylim(n - 0.5, -0.5)  # every lesion's slots, drawn or labelled: a label never falls below the axis
     lowest = float(min(0.0, r["reduction_recomputed_pct"].min(), r["reduction_printed_pct"].min()))
     if lowest < 0:  # growth: bars to the left of 0
         left = -25.0 * math.ceil(-lowest / 25.0)
@@ -151,6 +158,8 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     if printed_drawn:
         handles.append(mlines.Line2D([], [], color="black", linewidth=1.1, marker="|", markersize=6,
                                      linestyle="none", label="As printed"))
+    if zero_drawn:
+        handles.append(mlines.Line2D([], [], **{**ZERO_MARKER, "markerfacecolor": "white"}, label="0 % (no reduction)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False,
                title="Bars: recomputed from sizes", title_fontsize=6.5)
     sns.despine(ax=ax)
@@ -207,5 +216,5 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
     if d["dose_shared"].any():
         handles.append(mlines.Line2D([], [], color="black", marker="o", markerfacecolor="white", markersize=4,
                                      linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False)
     return fig
