@@ -76,7 +76,7 @@ def front_matter(report_id: str) -> str:
     """The metadata block that hands the report's references and the style to pandoc's citeproc, and the journal
     metadata to the JATS writer (JSON strings: valid YAML, whatever they hold)."""
     meta = "".join(f"  {k}: {json.dumps(v)}\n" for k, v in journal(report_id).items())
-    return (f"---\nbibliography: {paths.relative(path(report_id))}\ncsl: {STYLE.relative_to(paths.ROOT).as_posix()}\n"
+    return (f"---\nbibliography: {paths.relative(path(report_id))}\ncsl: {paths.relative(STYLE)}\n"
             f"link-citations: true\narticle:\n  type: case-report\n" + (f"journal:\n{meta}" if meta else "") + "---\n\n")
 
 
