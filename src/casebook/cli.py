@@ -11,7 +11,7 @@ from casebook.exceptions import CasebookError
 def _validate(args: argparse.Namespace) -> int:
     if args.folder is not None:
         from casebook.data.load import validate_folder
-        from casebook.reports import registry
+        from casebook.registry import registry
 
         reports = list(registry())
         report = args.report or ("sts-series" if "sts-series" in reports else reports[0])

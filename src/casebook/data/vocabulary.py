@@ -20,6 +20,7 @@ import pandas as pd
 from casebook import paths
 from casebook.data import vocabulary_file
 from casebook.data.schema import KINDS
+from casebook.data.tables import line
 from casebook.exceptions import Problem
 
 KIND_KEY = "dataset_kind"
@@ -79,8 +80,6 @@ def load_vocabulary(report_dictionary: Path, folder: Path,
 def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], specs: dict, dataset: str,
                      vocab: pd.DataFrame, where: str = VOCABULARY_FILE) -> list[Problem]:
     """Every value of a ``@vocabulary`` column must be a row of the vocabulary for that table and column."""
-    from casebook.data.load import _line
-
     problems = []
     for table, df in tables.items():
         spec = specs.get((dataset, table))
@@ -93,7 +92,7 @@ def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], spe
                     shown = ", ".join(sorted(allowed)) or "none"
                     message = (f"'{value}' is not in the vocabulary of {table}.{column} ({shown}); to allow it, add a row "
                                f"'{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} in the data folder)")
-                    problems.append(Problem(files[table], _line(idx), column, message))
+                    problems.append(Problem(files[table], line(idx), column, message))
     return problems
 
 

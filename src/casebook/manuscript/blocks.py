@@ -64,10 +64,11 @@ def _width(svg) -> str:
 
 
 def data_files(report_id: str) -> Block:
-    """Every data file of the report and the project-wide tables it depends on, with its sha256."""
+    """Every data file of the report (its tables and its registers: claims, sources, ...) and the dictionary of the
+    registers' columns, with its sha256: what the article reads, and nothing another report adds."""
     import pandas as pd
 
-    files = sorted((paths.DATA / report_id).glob("*.csv")) + [paths.CLAIMS, paths.DICTIONARY]
+    files = sorted((paths.DATA / report_id).glob("*.csv")) + [paths.DICTIONARY]
     rows = [{"File": paths.relative(f), "sha256": sha256_file(f)} for f in files if f.is_file()]
     return table("data-files", pd.DataFrame(rows), f"Data files of {report_id} and their sha256 checksums")
 

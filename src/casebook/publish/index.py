@@ -14,7 +14,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.publish.formats import FIGURE_FORMATS, TABLE_FORMATS
-from casebook.reports import registry
+from casebook.registry import registry
 
 # One line on what each notebook shows: a report's comes from its registry entry, the two notebooks that are
 # not reports have theirs here. Any other notebook is described by the first paragraph of its first Markdown
