@@ -26,7 +26,7 @@ class Care(Protocol):
 
 
 class Claims(Protocol):
-    """Recompute functions for the claims audit, registered with ``casebook.audit.model.recompute`` on import."""
+    """its recompute functions, each registered on import with `@recompute(name, kind=...)`"""
 
 
 class Values(Protocol):
@@ -79,6 +79,7 @@ def contract_table() -> list[tuple[str, str, str]]:
     """(module, functions, when required) of every hook: the rows CONTRIBUTING.md must show."""
     rows = []
     for hook in HOOKS:
-        calls = ", ".join(f"`{name}({', '.join(hook.arguments(name))})`" for name, _ in hook.functions) or "(none)"
+        calls = (", ".join(f"`{name}({', '.join(hook.arguments(name))})`" for name, _ in hook.functions)
+                 or f"none: {hook.protocol.__doc__.strip()}")
         rows.append((f"`{hook.module}.py`", calls, f"with `{hook.required_with}`" if hook.required_with else "optional"))
     return rows

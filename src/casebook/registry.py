@@ -86,9 +86,9 @@ def _accepts(node: ast.FunctionDef, n: int) -> bool:
     return required <= n and (positional >= n or args.vararg is not None)
 
 
-def contract_problems(report: Report) -> list[str]:
-    """What the report's hook modules lack of the contract (:data:`HOOKS`), one sentence each."""
-    problems, folder = [], report.source_dir
+def contract_problems(folder: Path) -> list[str]:
+    """What the hook modules in a report's folder lack of the contract (:data:`HOOKS`), one sentence each."""
+    problems = []
     for hook in HOOKS:
         path = folder / f"{hook.module}.py"
         if not path.is_file():
@@ -109,7 +109,7 @@ def _load(name: str) -> Report:
     report = getattr(module, "REPORT", None)
     if not isinstance(report, Report):
         raise CasebookError(f"{REPORTS_PACKAGE}.{name} defines no REPORT (a casebook.registry.Report)")
-    problems = contract_problems(report)
+    problems = contract_problems(report.source_dir)
     if problems:
         raise CasebookError(f"report {report.id!r} ({report.package}) breaks the report contract "
                             f"(casebook.hooks): " + "; ".join(problems))
@@ -143,6 +143,12 @@ def get(report_id: str) -> Report:
 def ids() -> tuple[str, ...]:
     """The ids of every registered report, in registry order."""
     return tuple(registry())
+
+
+def notebook_groups() -> dict[str, list[str]]:
+    """The build manifest's groups (``[build] groups`` in ``notebooks/build.toml``): ``@reports``, every registered
+    report's notebook, so a notebook that reads every report's artefacts waits for each without a hand-kept list."""
+    return {"reports": [report.notebook for report in registry().values()]}
 
 
 def article_template(report: Report) -> Path | None:

@@ -63,7 +63,7 @@ def lesion_styles(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]
 
 def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
     """Lesion size (mm) at baseline and each follow-up week, one line per lesion labelled by site."""
-    weeks = series._weeks(weeks)
+    weeks = series.checked_weeks(weeks)
     m = series.lesion_measurements(tables, weeks)
     labels = series.lesion_labels(tables)
     styles = lesion_styles(tables)
@@ -111,7 +111,7 @@ def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int]
 def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
     """Percent reduction from baseline per lesion at each follow-up week (bars: recomputed from sizes;
     ticks: as printed); lesions lost to follow-up are labelled, not drawn as 0."""
-    weeks = series._weeks(weeks)
+    weeks = series.checked_weeks(weeks)
     r = series.reductions(tables, weeks)
     labels = series.lesion_labels(tables)
     ids = list(series.lesions(tables)["lesion_id"])

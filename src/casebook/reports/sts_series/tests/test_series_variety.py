@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casebook import load_dataset
+from casebook import load_dataset, paths
 from casebook.exceptions import DataValidationError
 from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series import summary, terms
@@ -79,7 +79,7 @@ def test_primary_data_have_no_printed_view(primary):
 
 def _copy(tmp_path: Path) -> Path:
     folder = tmp_path / "series"
-    shutil.copytree(Path(__file__).resolve().parents[2] / FIXTURE, folder)
+    shutil.copytree(paths.ROOT / FIXTURE, folder)
     return folder
 
 
