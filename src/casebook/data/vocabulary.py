@@ -12,6 +12,7 @@ its own ``vocabulary.csv`` whose rows extend the report's.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from pathlib import Path
 
@@ -86,14 +87,32 @@ def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], spe
         for column in spec.vocabulary if spec else ():
             if column not in df:
                 continue
-            allowed = set(vocab.loc[(vocab["table"] == table) & (vocab["column"] == column), "value"])
+            rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column)]
+            allowed = set(rows["value"])
             for idx, value in df[column].items():
                 if pd.notna(value) and value not in allowed:
-                    shown = ", ".join(sorted(allowed)) or "none"
-                    message = (f"'{value}' is not in the vocabulary of {table}.{column} ({shown}); to allow it, add a row "
-                               f"'{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} in the data folder)")
-                    problems.append(Problem(files[table], line(idx), column, message))
+                    problems.append(Problem(files[table], line(idx), column, _unknown(value, table, column, rows, where)))
     return problems
+
+
+def _unknown(value: str, table: str, column: str, rows: pd.DataFrame, where: str) -> str:
+    """Why a value is refused, and what to write: the existing value whose words (label) it is, or whose value or
+    words it nearly spells; a new row only where nothing matches."""
+    shown = ", ".join(sorted(rows["value"])) or "none"
+    head = f"'{value}' is not in the vocabulary of {table}.{column} ({shown})"
+    labels = {str(lbl).strip().casefold(): v for v, lbl in zip(rows["value"], rows["label"], strict=True) if pd.notna(lbl)}
+    match = labels.get(str(value).strip().casefold())
+    if match is None:
+        values = {str(v).casefold(): v for v in rows["value"]}
+        match = values.get(str(value).strip().casefold())
+    if match is None:
+        near = difflib.get_close_matches(str(value).casefold(), list(labels) + [str(v).casefold() for v in rows["value"]], 1, 0.8)
+        match = labels.get(near[0], next((v for v in rows["value"] if str(v).casefold() == near[0]), None)) if near else None
+    if match is not None:
+        words = label(rows, table, column, match)
+        return f"{head}: write {match}, the code for {words}" if words != match else f"{head}: write {match}"
+    return (f"{head}; to allow it, add a row '{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} "
+            "in the data folder)")
 
 
 def _field(vocab: pd.DataFrame, table: str, column: str, value, field: str) -> str | None:

@@ -22,7 +22,7 @@ from casebook.registry import registry
 OTHER_SUMMARIES = {
     "00-index.ipynb": "this index: every notebook, every artefact, and the CARE checklist of each report",
     "03-claims-audit.ipynb": (
-        "the claims audit: every statement of the two reports, recomputed under a reading declared first, with a "
+        "the claims audit: every statement of each report, recomputed under a reading declared first, with a "
         "verdict, its reason and the root causes"
     ),
     "04-manuscripts.ipynb": (

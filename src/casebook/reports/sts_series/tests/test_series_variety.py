@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -122,3 +123,12 @@ def test_a_series_without_any_complication_row(tmp_path):
     assert tables["complications"].empty
     assert "No complication is recorded for any patient." in summary.case_summary(tables, WEEKS)
     assert set(series.table1(tables, WEEKS)["Complications"]) == {"Not recorded"}
+
+
+def test_a_site_with_its_own_parentheses_is_not_nested(primary):
+    """'Lesion A3 (Genou droit (lateral))' reads badly: a parenthesis inside the site becomes a comma."""
+    tables = only(primary, ["Q2"])
+    tables["lesions"] = tables["lesions"].assign(site="Genou droit (lateral)")
+    text = summary.case_summary(tables, WEEKS)
+    assert "Lesion A3 (Genou droit, lateral) had grown by 10%" in text
+    assert not re.search(r"\([^()]*\(", text), "nested parentheses in the generated text"
