@@ -102,8 +102,9 @@ def typst_source(markdown: str, title: str, running: str) -> str:
     return TYPST_PREAMBLE.format(title=_typst_text(title), running=_typst_text(running)) + "\n" + body
 
 
-def pdf(markdown: str, title: str, running: str = "") -> bytes:
-    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root."""
+def pdf(markdown: str, title: str, running: str = "", root: str | Path | None = None) -> bytes:
+    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root (``root``: another folder
+    holding every figure, for figures given by absolute paths outside the project)."""
     import matplotlib
     import typst
 
@@ -114,7 +115,7 @@ def pdf(markdown: str, title: str, running: str = "") -> bytes:
     with tempfile.NamedTemporaryFile("w", suffix=".typ", dir=scratch, delete=False, encoding="utf-8") as fh:
         fh.write(source)
     try:
-        return typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
+        return typst.compile(fh.name, root=str(root or paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
     except Exception as exc:  # typst raises its own error types, with the source position
         raise CasebookError(f"typst could not compile {title!r}: {exc}") from exc
     finally:

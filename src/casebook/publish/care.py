@@ -50,12 +50,15 @@ def grade(elements: list[Element]) -> tuple[str, str, str]:
     return status, evidence, missing
 
 
-def care_checklist(report_id: str, data_dir: str | None = None) -> pd.DataFrame:
-    """The 13 CARE items for one report: item number, item, status, basis, evidence and what is missing."""
+def care_checklist(report_id: str, data_dir: str | None = None, structure: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The 13 CARE items for one report: item number, item, status, basis, evidence and what is missing.
+
+    ``structure`` (rows of report-structure.csv's schema) describes the text of another document than the report's
+    own, an author's article say; by default the report's ``data/<id>/report-structure.csv``."""
     report = get(report_id)
     tables = load_dataset(report_id, data_dir)
     from_data = report.module("care").items(tables) if report.has_module("care") else {}
-    structure = load_structure(report_id).set_index("element")
+    structure = (load_structure(report_id) if structure is None else structure).set_index("element")
     rows = []
     for number, item in enumerate(CARE_ITEMS, start=1):
         if item in from_data:

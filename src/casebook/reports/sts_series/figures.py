@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from casebook.publish.figures import PALETTE, figure
 from casebook.reports.sts_series import analysis as series
+from casebook.reports.sts_series.terms import transcribed
 from casebook.text import number
 
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
@@ -34,12 +35,19 @@ CAPTIONS = {
     STEM_REDUCTIONS: "Reduction per lesion at each follow-up week: from the sizes (bars) and as printed (ticks)",
     STEM_DOSES: "Dose per treatment for each lesion, and the injections each lesion received",
 }
+# Primary data print nothing: their captions say what the figures show in the data's own terms.
+PRIMARY_CAPTIONS = {**CAPTIONS, STEM_REDUCTIONS: "Reduction per lesion at each follow-up week, from the sizes"}
 SMALL_LESION_MM = 10  # lesions below this baseline size get their own panel so they stay visible
 LINESTYLES = ("-", "--", ":", "-.")
 # Okabe-Ito order for lines: the pale yellow, hard to see as a thin line on white, comes last.
 LINE_COLOURS = tuple(PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 7, 6))
 REGIMEN_COLOURS = {"single": PALETTE[1], "weekly": PALETTE[0], "monthly": PALETTE[3]}
 LOST_COLOUR = "#555555"
+
+
+def captions(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Each figure's caption: a transcription's mention what was printed, primary data's only what was measured."""
+    return CAPTIONS if transcribed(tables) else PRIMARY_CAPTIONS
 
 
 def regimen_colour(name: str) -> str:
@@ -151,8 +159,8 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     if printed_drawn:
         handles.append(mlines.Line2D([], [], color="black", linewidth=1.1, marker="|", markersize=6,
                                      linestyle="none", label="As printed"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False,
-               title="Bars: recomputed from sizes", title_fontsize=6.5)
+    title = {"title": "Bars: recomputed from sizes", "title_fontsize": 6.5} if printed_drawn else {}
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False, **title)
     sns.despine(ax=ax)
     return fig
 
@@ -205,7 +213,9 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
     handles = [mlines.Line2D([], [], color=regimen_colour(reg), marker="o", markersize=4, linewidth=1.4,
                              label=f"{reg[:1].upper()}{reg[1:]} regimen") for reg in dict.fromkeys(d["regimen"])]
     if d["dose_shared"].any():
+        said = "printed" if transcribed(tables) else "recorded"
         handles.append(mlines.Line2D([], [], color="black", marker="o", markerfacecolor="white", markersize=4,
-                                     linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))
+                                     linestyle="none", label=f"One dose {said} for several lesions\n"
+                                           "(per lesion or per visit not stated)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     return fig
