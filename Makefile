@@ -33,7 +33,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # `import pandas` 2.4 s instead of 0.5 s). The first import writes __pycache__/ (ignored by git), later ones read it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help venv validate check build html test lab bench lock clean
+.PHONY: help venv validate check build html test shell lab bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,7 +59,7 @@ validate: $(STAMP) ## Validate every table under data/ against the data dictiona
 check: $(STAMP) ## The inner loop (seconds): ruff, data validation and every test that executes no notebook
 	cd $(ROOT) && $(BIN)/ruff check --quiet .
 	cd $(ROOT) && $(BIN)/casebook validate > /dev/null
-	cd $(ROOT) && CASEBOOK_NO_KERNELS=1 $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist load tests/unit
+	cd $(ROOT) && CASEBOOK_NO_KERNELS=1 $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist load tests/unit src/casebook/reports
 
 build: $(STAMP) ## Validate the data, execute every notebook headless, write figures/, tables/ and build/site/
 	cd $(ROOT) && $(BIN)/casebook build --jobs $(JOBS)
@@ -71,6 +71,9 @@ html: $(STAMP) ## Write the static HTML bundle build/site/index.html (no server,
 test: $(STAMP) ## The whole suite (minutes): make check's tests, one shared build, nbval, artefacts, browser, bench
 	cd $(ROOT) && $(BIN)/casebook validate > /dev/null
 	cd $(ROOT) && $(BIN)/python -m pytest
+
+shell: $(STAMP) ## A shell with .venv activated: casebook, papermill and jupyter on PATH (exit leaves it)
+	cd $(ROOT) && VIRTUAL_ENV=$(VENV) PATH="$(BIN):$$PATH" $${SHELL:-bash} -i
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1 with a token, at the index notebook (autosave off: see README)
 	mkdir -p $(ROOT)/build/.config/lab && cp -r $(ROOT)/.jupyter/lab/user-settings $(ROOT)/build/.config/lab/

@@ -50,7 +50,6 @@ _LAZY = {
     "validate_all": "casebook.data.load",
     "write_series": "casebook.reports.sts_series.synthetic",
     "check_parameters": "casebook.engine.parameters",
-    "registry": "casebook.reports",
 }
 
 
@@ -66,7 +65,6 @@ def __getattr__(name: str):
 
 __all__ = [
     "check_parameters",
-    "registry",
     "write_series",
     "BuildError",
     "CasebookError",

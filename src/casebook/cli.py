@@ -1,4 +1,4 @@
-"""Command line: ``casebook validate``, ``casebook build`` and ``casebook html`` (also ``python -m casebook``)."""
+"""Command line: ``casebook validate``, ``build``, ``html`` and ``publish`` (also ``python -m casebook``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from casebook.exceptions import CasebookError
 def _validate(args: argparse.Namespace) -> int:
     if args.folder is not None:
         from casebook.data.load import validate_folder
-        from casebook.reports import registry
+        from casebook.registry import registry
 
         reports = list(registry())
         report = args.report or ("sts-series" if "sts-series" in reports else reports[0])
@@ -80,6 +80,27 @@ def _html(args: argparse.Namespace) -> int:
     return main_html()
 
 
+def _publish(args: argparse.Namespace) -> int:
+    """An author's series folder to a publication: the notebook casebook.author runs, executed with papermill."""
+    from pathlib import Path
+
+    from casebook.author.meta import series_id
+
+    folder, out = Path(args.folder).resolve(), Path(args.out).resolve()
+    if not folder.is_dir():
+        raise CasebookError(f"{args.folder}: folder not found")
+    from casebook.data.load import validate_folder
+
+    validate_folder("sts-series", folder, None)  # bad data: every problem by file, line and column, nothing written
+    from casebook.author.publication import run_notebook
+
+    executed = run_notebook(folder, out, args.weeks)
+    print(f"{folder.name}: publication written to {out} (notebook: {executed.name})")
+    for f in sorted(p for p in out.rglob(f"{series_id(folder)}-*") if p.is_file() and p != executed):
+        print(f"  {f.relative_to(out).as_posix()}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +118,12 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--kernels", choices=("fork", "fresh"), default=None,
                    help="fork kernels from a factory that imported [build] preload once (default), or start each afresh")
     b.set_defaults(func=_build)
+    p = sub.add_parser("publish", help="an author's own case series folder to a publication: tables, figures, the "
+                       "article (PDF, HTML, DOCX), the CARE checklist and the audit of a draft's claims")
+    p.add_argument("folder", help="the series folder (CSV tables in report 2's schema; manuscript.toml, claims.csv optional)")
+    p.add_argument("--out", required=True, help="the folder to write the publication to (created if needed)")
+    p.add_argument("--weeks", type=int, nargs="+", help="follow-up weeks to report (default: every week measured)")
+    p.set_defaults(func=_publish)
     sub.add_parser("html", help="write the static HTML bundle build/site/ (opens with no server, no network)").set_defaults(func=_html)
     return parser
 

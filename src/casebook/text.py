@@ -133,3 +133,10 @@ def article(word: str) -> str:
 
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def in_parentheses(text: str) -> str:
+    """``text`` in parentheses, never nested: a parenthesis inside it becomes a comma ('Left thigh (lateral)' gives
+    '(Left thigh, lateral)')."""
+    flat = re.sub(r"\s*\(\s*([^()]*?)\s*\)", r", \1", str(text)).strip(", ")
+    return f"({flat})"

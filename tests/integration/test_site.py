@@ -27,7 +27,7 @@ from casebook.publish.figures import figure, save_figure
 from casebook.publish.index import artefacts, notebook_paths, notebooks_markdown, summaries
 from casebook.publish.site.html import external_loads
 from casebook.publish.tables import write_table
-from casebook.reports import registry
+from casebook.registry import registry
 
 INJECTED = '<script>alert("casebook")</script>'
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

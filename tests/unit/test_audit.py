@@ -151,6 +151,9 @@ EXPECTED_VERDICTS = {
 
 @pytest.fixture(scope="module")
 def claims() -> pd.DataFrame:
+    from casebook.audit.model import _load_functions
+
+    _load_functions()  # FUNCTIONS is filled on first use; the tests below read it before any claim is recomputed
     return load_claims()
 
 

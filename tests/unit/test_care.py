@@ -4,7 +4,7 @@ import pandas as pd
 
 from casebook import paths
 from casebook.publish.care import CARE_ITEMS, Element, care_checklist, grade
-from casebook.reports import registry
+from casebook.registry import registry
 
 
 def _with_table(table: str) -> str:

@@ -60,7 +60,7 @@ def test_ruff_is_clean():
 
 
 def test_every_report_is_a_subpackage_with_a_report_entry():
-    from casebook.reports import registry
+    from casebook.registry import registry
 
     reports = registry()
     packages = {p.name for p in (ROOT / "src" / "casebook" / "reports").iterdir() if (p / "__init__.py").is_file()}

@@ -14,7 +14,7 @@ from casebook.manuscript import annotate, build, corrigendum, letter
 from casebook.manuscript.sources import Sources
 from casebook.manuscript.template import Template, render
 from casebook.manuscript.values import Registry, gather, value
-from casebook.reports import get
+from casebook.registry import get
 from casebook.text import decimals
 
 from helpers import MAIN

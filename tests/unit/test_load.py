@@ -99,3 +99,26 @@ def test_a_study_concentration_other_than_the_regimens_is_accepted_with_a_note(t
                                                        "Introduction; Methods; Discussion,The stock solution; diluted to 150 mg/ml\n")
     (folder / "study.csv").write_text(study)
     assert load_dataset("sts-series", folder)["study"].set_index("key").loc["concentration", "value"] == "250"
+
+
+@pytest.mark.parametrize("written, expect", [
+    ("dermatomyositis", "write DM, the code for dermatomyositis"),  # the words of an existing value
+    ("Dermatomyositis ", "write DM, the code for dermatomyositis"),
+    ("ssc", "write SSc"),  # the value itself, in other case
+    ("morphea", "add a row 'patients,diagnosis,morphea,<words>'"),  # nothing matches: a new row
+])
+def test_a_vocabulary_error_points_to_the_existing_value(written, expect):
+    import pandas as pd
+
+    from casebook.data.vocabulary import check_vocabulary
+
+    vocab = pd.DataFrame({"table": ["patients"] * 3, "column": ["diagnosis"] * 3, "value": ["DM", "JDM", "SSc"],
+                          "label": ["dermatomyositis", "juvenile dermatomyositis", "systemic sclerosis"],
+                          "group": [None] * 3, "note": [None] * 3})
+
+    class Spec:
+        vocabulary = ("diagnosis",)
+
+    tables = {"patients": pd.DataFrame({"diagnosis": [written]})}
+    problems = check_vocabulary(tables, {"patients": "patients.csv"}, {("x", "patients"): Spec()}, "x", vocab)
+    assert len(problems) == 1 and expect in problems[0].message, problems

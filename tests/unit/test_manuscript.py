@@ -28,7 +28,7 @@ def verdicts():
 
 
 def test_every_report_has_an_article():
-    from casebook.reports import registry
+    from casebook.registry import registry
 
     assert set(REPORTS) == set(registry())
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
 import pytest
 
-from casebook import load_dataset, paths
+from casebook import load_claims, load_dataset, paths
 from casebook.exceptions import CasebookError
 from casebook.manuscript.prose import Prose, data_sources
 from casebook.manuscript.sources import COMPUTED, OWN, agrees
 from casebook.manuscript.template import Template, disagreements, sentences, unbound_numbers, unsourced
-from casebook.reports import registry
+from casebook.registry import registry
 
 from helpers import FIXTURES
 
@@ -113,7 +112,7 @@ def test_a_planted_value_that_disagrees_with_its_source_fails(report_id, data_di
 @pytest.mark.parametrize("report_id", REPORTS)
 def test_a_summary_may_not_cite_the_register(report_id):
     """A summary is written for an author's own series too, which has no register: a claim id is refused."""
-    claims = pd.read_csv(paths.DATA / "claims.csv", dtype=str)
+    claims = load_claims().astype(str)
     claim = claims.loc[claims["report"] == report_id, "claim_id"].iloc[0]
     _, src = _summaries(report_id, None)
     with pytest.raises(CasebookError, match="not a claim"):

@@ -38,7 +38,7 @@ def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData)
     return pd.DataFrame(rows, columns=columns)
 
 
-TABLE_CAPTION = ("Claims audit: every statement of the two reports, with its primary reading, the alternatives, "
+TABLE_CAPTION = ("Claims audit: every statement of each report, with its primary reading, the alternatives, "
                  "the verdict and its reason")
 
 

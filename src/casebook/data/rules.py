@@ -14,7 +14,7 @@ def line(index) -> int:
 
 def check(dataset: str, tables: dict, files: dict[str, str]) -> list:
     """The problems the report's own rules find in its (schema-valid) tables; none if it has no rules."""
-    from casebook.reports import get
+    from casebook.registry import get
 
     report = get(dataset)
     if not report.has_module("rules"):

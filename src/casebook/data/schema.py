@@ -11,6 +11,8 @@ Two dictionary conventions serve datasets that are either transcribed from a pub
 
 * ``allowed`` = ``@vocabulary``: the allowed values are the rows of the report's ``vocabulary.csv`` for that
   table and column (extendable by a row; checked in :mod:`casebook.data.load`, not here);
+* ``allowed`` = ``@report``: the column holds a report's id, which must be the report whose folder holds the file
+  (the registers of :mod:`casebook.data.register`: no closed list of reports);
 * a ``transcription`` column = ``yes``: the column holds what only a transcription has (cells as printed,
   sources); it is required in a ``transcribed`` dataset and optional (may be absent) in a ``primary`` one.
 """
@@ -24,6 +26,7 @@ import pandera.pandas as pa
 
 KINDS = ("transcribed", "primary")  # what a dataset is: transcribed from a publication, or an author's own data
 VOCABULARY = "@vocabulary"
+REPORT = "@report"  # the id of the report whose folder holds the file (checked in casebook.data.register)
 _DTYPES = {"string": str, "category": str, "integer": "Int64", "number": "float64"}
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number"}
 
@@ -53,7 +56,7 @@ def _column(row: pd.Series, dataset_kind: str) -> pa.Column:
     kind = row["type"]
     checks = []
     optional = dataset_kind == "primary" and transcription_only(row)
-    if _is_set(row["allowed"]) and row["allowed"] != VOCABULARY:
+    if _is_set(row["allowed"]) and row["allowed"] not in (VOCABULARY, REPORT):
         allowed = list(row["allowed"].split(";"))
         checks.append(pa.Check.isin(allowed, error=f"not one of the allowed values: {', '.join(allowed)}"))
     if _is_set(row["minimum"]):

@@ -12,6 +12,7 @@ its own ``vocabulary.csv`` whose rows extend the report's.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pandas as pd
 from casebook import paths
 from casebook.data import vocabulary_file
 from casebook.data.schema import KINDS
+from casebook.data.tables import line
 from casebook.exceptions import Problem
 
 KIND_KEY = "dataset_kind"
@@ -79,22 +81,38 @@ def load_vocabulary(report_dictionary: Path, folder: Path,
 def check_vocabulary(tables: dict[str, pd.DataFrame], files: dict[str, str], specs: dict, dataset: str,
                      vocab: pd.DataFrame, where: str = VOCABULARY_FILE) -> list[Problem]:
     """Every value of a ``@vocabulary`` column must be a row of the vocabulary for that table and column."""
-    from casebook.data.load import _line
-
     problems = []
     for table, df in tables.items():
         spec = specs.get((dataset, table))
         for column in spec.vocabulary if spec else ():
             if column not in df:
                 continue
-            allowed = set(vocab.loc[(vocab["table"] == table) & (vocab["column"] == column), "value"])
+            rows = vocab.loc[(vocab["table"] == table) & (vocab["column"] == column)]
+            allowed = set(rows["value"])
             for idx, value in df[column].items():
                 if pd.notna(value) and value not in allowed:
-                    shown = ", ".join(sorted(allowed)) or "none"
-                    message = (f"'{value}' is not in the vocabulary of {table}.{column} ({shown}); to allow it, add a row "
-                               f"'{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} in the data folder)")
-                    problems.append(Problem(files[table], _line(idx), column, message))
+                    problems.append(Problem(files[table], line(idx), column, _unknown(value, table, column, rows, where)))
     return problems
+
+
+def _unknown(value: str, table: str, column: str, rows: pd.DataFrame, where: str) -> str:
+    """Why a value is refused, and what to write: the existing value whose words (label) it is, or whose value or
+    words it nearly spells; a new row only where nothing matches."""
+    shown = ", ".join(sorted(rows["value"])) or "none"
+    head = f"'{value}' is not in the vocabulary of {table}.{column} ({shown})"
+    labels = {str(lbl).strip().casefold(): v for v, lbl in zip(rows["value"], rows["label"], strict=True) if pd.notna(lbl)}
+    match = labels.get(str(value).strip().casefold())
+    if match is None:
+        values = {str(v).casefold(): v for v in rows["value"]}
+        match = values.get(str(value).strip().casefold())
+    if match is None:
+        near = difflib.get_close_matches(str(value).casefold(), list(labels) + [str(v).casefold() for v in rows["value"]], 1, 0.8)
+        match = labels.get(near[0], next((v for v in rows["value"] if str(v).casefold() == near[0]), None)) if near else None
+    if match is not None:
+        words = label(rows, table, column, match)
+        return f"{head}: write {match}, the code for {words}" if words != match else f"{head}: write {match}"
+    return (f"{head}; to allow it, add a row '{table},{column},{value},<words>' to {where} (or to a {VOCABULARY_FILE} "
+            "in the data folder)")
 
 
 def _field(vocab: pd.DataFrame, table: str, column: str, value, field: str) -> str | None:

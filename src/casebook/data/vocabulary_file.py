@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from casebook import paths
-from casebook.data.rules import line as _line
+from casebook.data.tables import line as _line
+from casebook.data.tables import read_csv, specs, validate_table
 from casebook.exceptions import Problem
 from casebook.text import join
 
@@ -25,15 +26,13 @@ KEY = ["table", "column", "value"]
 def read(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """One vocabulary file, typed, or its problems. A repeated value is named here once, by its rows; the schema's
     key check would name it three times per row, once for each key column."""
-    from casebook.data.load import _read_csv, _specs, validate_table
-
     file = paths.relative(path)
-    df, problems = _read_csv(path)
+    df, problems = read_csv(path)
     if problems:
         return None, problems
     if set(KEY) <= set(df.columns):  # else the schema names the missing column
         problems, df = _duplicates(df, file), df.drop_duplicates(KEY)
-    df, more = validate_table(df, _specs("")[("", "vocabulary")], file)
+    df, more = validate_table(df, specs("")[("", "vocabulary")], file)
     return df, problems + more
 
 

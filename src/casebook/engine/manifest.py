@@ -5,11 +5,15 @@ means every other notebook of the manifest) and ``[notebook.sets.NAME]`` paramet
 implicit: it injects nothing and executes back into ``notebooks/`` (the committed regression reference); other
 sets execute into ``build/runs/<stem>/<set>/``. An optional ``[build]`` table sets ``kernels`` (``"fork"``, the
 default: each worker's kernel factory imports ``preload`` once and forks a kernel per notebook; ``"fresh"``: every
-kernel starts from scratch, as ``jupyter`` would start it) and ``preload`` (the modules the factory imports).
+kernel starts from scratch, as ``jupyter`` would start it), ``preload`` (the modules the factory imports) and
+``groups`` (``"module:function"``: a function returning named groups of notebooks, ``{name: [path, ...]}``; an
+``after`` entry ``"@name"`` stands for every notebook of that group). The engine knows no report: the project names
+the function (``casebook.registry:notebook_groups`` gives ``@reports``, the notebooks of the report registry).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -125,7 +129,7 @@ KERNEL_MODES = ("fork", "fresh")
 def _build_table(where: str, doc: dict) -> tuple[tuple[str, ...], str]:
     """``[build]``: the modules to preload and how kernels start."""
     table = doc.get("build", {})
-    unknown = set(table) - {"preload", "kernels"}
+    unknown = set(table) - {"preload", "kernels", "groups"}
     if unknown:
         _fail(where, f"[build]: unknown key(s) {', '.join(sorted(unknown))}")
     preload = table.get("preload", [])
@@ -136,6 +140,36 @@ def _build_table(where: str, doc: dict) -> tuple[tuple[str, ...], str]:
     if kernels not in KERNEL_MODES:
         _fail(where, f"[build] kernels must be one of {', '.join(repr(m) for m in KERNEL_MODES)}, not {kernels!r}")
     return tuple(preload), kernels
+
+
+def _groups(where: str, doc: dict) -> dict[str, list[str]]:
+    """``[build] groups``: the named groups of notebooks an ``after`` entry ``"@name"`` stands for."""
+    spec = doc.get("build", {}).get("groups")
+    if spec is None:
+        return {}
+    module, sep, name = spec.partition(":") if isinstance(spec, str) else ("", "", "")
+    if not sep or not module or not name:
+        _fail(where, f"[build] groups must be \"module:function\", not {spec!r}")
+    try:
+        found = getattr(importlib.import_module(module), name)()
+    except (ImportError, AttributeError) as exc:
+        raise BuildError(f"{where}: [build] groups = {spec!r} cannot be loaded: {exc}") from exc
+    return {str(k): [str(nb) for nb in v] for k, v in found.items()}
+
+
+def _expand(where: str, nb: str, after: list[str], listed: list[str], groups: dict[str, list[str]]) -> list[str]:
+    """``after`` with ``"*"`` and ``"@group"`` entries replaced by the notebooks they stand for."""
+    if after == [EVERY_OTHER]:
+        return [other for other in listed if other != nb]
+    out = []
+    for a in after:
+        if a.startswith("@"):
+            if a[1:] not in groups:
+                _fail(where, f"{nb}: 'after' names the group {a}, which [build] groups does not define")
+            out += [g for g in groups[a[1:]] if g != nb and g not in out]
+        elif a not in out:
+            out.append(a)
+    return out
 
 
 def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
@@ -153,10 +187,10 @@ def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
         _fail(where, f"unknown key(s) {', '.join(sorted(unknown))}; expected [[notebook]] tables")
     entries = [_entry_runs(where, i, e) for i, e in enumerate(doc.get("notebook", []), start=1)]
     listed = [nb for nb, _, _ in entries]
+    groups = _groups(where, doc)
     runs = []
     for nb, nb_runs, after in entries:
-        if after == [EVERY_OTHER]:
-            after = [other for other in listed if other != nb]
+        after = _expand(where, nb, after, listed, groups)
         missing = [a for a in after if a not in listed or a == nb]
         if missing:
             _fail(where, f"{nb}: 'after' names {', '.join(missing)}, not another notebook of the manifest")

@@ -85,11 +85,12 @@ def _width(svg) -> str:
 
 
 def data_files(report_id: str) -> Block:
-    """Every data file of the report and the project-wide tables it depends on, with its sha256."""
+    """Every data file of the report (its tables and its registers: claims, sources, ...) and the dictionary of the
+    registers' columns, with its sha256: what the article reads, and nothing another report adds."""
     import pandas as pd
 
     folder = paths.DATA / report_id
-    files = sorted([*folder.glob("*.csv"), *folder.glob("*.json")]) + [paths.CLAIMS, paths.DICTIONARY]
+    files = sorted([*folder.glob("*.csv"), *folder.glob("*.json")]) + [paths.DICTIONARY]
     rows = [{"File": paths.relative(f), "sha256": sha256_file(f)} for f in files if f.is_file()]
     return table("data-files", pd.DataFrame(rows), f"Data files of {report_id} and their sha256 checksums")
 

@@ -32,7 +32,7 @@ FORMATS = ("pdf", "html", "docx", "xml")  # xml: JATS
 
 def template_path(report_id: str) -> Path | None:
     """``src/casebook/reports/<id>/article.md``, the author's text, if the report has one."""
-    from casebook.reports import get
+    from casebook.registry import get
 
     spec = importlib.util.find_spec(get(report_id).package)
     path = Path(next(iter(spec.submodule_search_locations))) / TEMPLATE_NAME
@@ -40,7 +40,7 @@ def template_path(report_id: str) -> Path | None:
 
 
 def reports_with_articles() -> list[str]:
-    from casebook.reports import registry
+    from casebook.registry import registry
 
     return [r for r in registry() if template_path(r) is not None and registry()[r].has_module("values")]
 
@@ -105,7 +105,7 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
                       formats=FORMATS) -> Manuscripts:
     """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings)."""
     from casebook import load_dataset
-    from casebook.reports import get
+    from casebook.registry import get
 
     report = get(report_id)
     tables = load_dataset(report_id)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from casebook import paths
 from casebook.text import count
 
 COLUMNS = ("claim_id", "report", "location", "statement", "printed", "recomputed", "verdict", "arithmetic", "note",
@@ -31,13 +30,14 @@ FLAGGED = (INCONSISTENT, AMBIGUOUS)
 KINDS = {"correction": "C", "query": "Q", "gap": "G"}  # in the letter's order, with the letter of their labels
 
 
-def claim_verdicts(claims_path: str = "data/claims.csv", data_dirs: dict | None = None) -> pd.DataFrame:
+def claim_verdicts(claims_path: str = "", data_dirs: dict | None = None, report_id: str | None = None) -> pd.DataFrame:
     """Every claim of the register with its verdict, what the data give under the primary reading, the arithmetic
     and its root cause (the audit's cause id, explanation and finding; a claim no cause names is its own group: a
-    correction when it is inconsistent, a query when it is ambiguous)."""
+    correction when it is inconsistent, a query when it is ambiguous). The register is every report's claims
+    (``claims_path`` ""), one report's (``report_id``) or one file."""
     from casebook import audit, load_claims
 
-    claims = load_claims(paths.resolve(claims_path))
+    claims = load_claims(claims_path, report_id)
     results = audit.audit(claims, audit.load_data(claims, data_dirs or {}))
     causes = audit.root_causes(results)
     explained = dict(zip(causes["cause_id"], causes["explanation"], strict=True))
@@ -76,12 +76,12 @@ def queries(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
 
 
 def gap_causes(verdicts: pd.DataFrame, report_id: str, causes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The root causes of ``report_id`` that are reporting gaps (``data/root-causes.csv`` unless ``causes``): those
+    """The root causes of ``report_id`` that are reporting gaps (its ``root-causes.csv`` unless ``causes``): those
     naming a claim the register holds, and those naming none."""
     if causes is None:
         from casebook.data.load import load_root_causes
 
-        causes = load_root_causes()
+        causes = load_root_causes(report_id=report_id)
     held = set(verdicts.loc[verdicts["report"] == report_id, "claim_id"])
     rows = causes[(causes["report"] == report_id) & (causes["finding"] == "gap")]
     keep = [not ids or any(i in held for i in ids) for ids in (split_ids(c) for c in rows["claim_ids"])]

@@ -17,16 +17,16 @@ from pathlib import Path
 from casebook import paths
 from casebook.engine.io import record_input
 from casebook.exceptions import CasebookError
+from casebook.manuscript.render import REFS, pandoc_text, section  # noqa: F401 - section is part of this module's API
 
 FILE = "references.json"
 STYLE = Path(__file__).parent / "styles" / "vancouver.csl"
 CITATION = re.compile(r"\[@([\w-]+)\]")
-REFS = "::: {#refs}\n:::"  # where pandoc puts the reference list
 
 
 def report_file(report_id: str, name: str) -> Path:
     """``data/<id>/<name>``: a file of the report's own folder (wherever the registry puts that folder)."""
-    from casebook.reports import get
+    from casebook.registry import get
 
     return get(report_id).data_dir / name
 
@@ -85,16 +85,9 @@ def with_references(markdown: str, report_id: str) -> str:
     return front_matter(report_id) + markdown
 
 
-def section(heading: str = "References") -> str:
-    """The Markdown of a references section (a heading and the place citeproc fills)."""
-    return f"## {heading}\n\n{REFS}\n"
-
-
 def resolved(markdown: str, report_id: str) -> str:
     """Plain Markdown with every citation and the reference list as citeproc writes them (pandoc's plain text of
     each), for a Markdown file that is read as it is: the editor's letter."""
-    from casebook.manuscript.render import pandoc_text
-
     keys = CITATION.findall(markdown)
     if not keys:
         return markdown

@@ -62,6 +62,14 @@ TYPST_PREAMBLE = """#set document(title: [{title}], date: none)
 """
 
 
+REFS = "::: {#refs}\n:::"  # where pandoc's citeproc puts the reference list
+
+
+def section(heading: str = "References") -> str:
+    """The Markdown of a references section (a heading and the place citeproc fills)."""
+    return f"## {heading}\n\n{REFS}\n"
+
+
 def _pandoc(markdown: str, to: str, *args: str) -> bytes:
     import pypandoc
 
@@ -115,9 +123,10 @@ def typst_source(markdown: str, title: str, running: str) -> str:
     return TYPST_PREAMBLE.format(title=_typst_text(title), running=_typst_text(running)) + "\n" + body
 
 
-def pdf(markdown: str, title: str, running: str = "") -> bytes:
-    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root, and made clean for every
-    reader (:func:`casebook.manuscript.pdffile.clean`)."""
+def pdf(markdown: str, title: str, running: str = "", root: str | Path | None = None) -> bytes:
+    """The PDF, compiled by Typst from :func:`typst_source` with the project as its root (``root``: another folder
+    holding every figure, for figures given by absolute paths outside the project), and made clean for every reader
+    (:func:`casebook.manuscript.pdffile.clean`)."""
     import matplotlib
     import typst
 
@@ -128,7 +137,7 @@ def pdf(markdown: str, title: str, running: str = "") -> bytes:
     with tempfile.NamedTemporaryFile("w", suffix=".typ", dir=scratch, delete=False, encoding="utf-8") as fh:
         fh.write(source)
     try:
-        data = typst.compile(fh.name, root=str(paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
+        data = typst.compile(fh.name, root=str(root or paths.ROOT), font_paths=[fonts], ignore_system_fonts=True)
     except Exception as exc:  # typst raises its own error types, with the source position
         raise CasebookError(f"typst could not compile {title!r}: {exc}") from exc
     finally:
@@ -146,8 +155,6 @@ def jats(markdown: str, title: str) -> bytes:
     """JATS XML (the archiving tag set), the structured form journals and repositories ingest; its figures point to
     the SVGs relative to the manuscript's folder (``manuscripts/<id>/`` -> ``../../figures/``), its reference list
     is citeproc's ``<ref-list>`` and its journal metadata comes from the front matter (no empty element)."""
-    from casebook.manuscript.references import section
-
     # the reference list goes to <back> as a <ref-list>, where JATS keeps it, not into a section of the body
     data = _pandoc(markdown.replace(section(), ""), "jats_archiving", "--standalone", "--metadata", f"title={title}",
                    "--metadata", "reference-section-title=References").decode("utf-8")

@@ -78,7 +78,7 @@ class Registry:
 
 def gather(report_id: str, tables: dict) -> Registry:
     """The registry of a report, from its ``values`` module (``values(tables) -> list[Value]``)."""
-    from casebook.reports import get
+    from casebook.registry import get
 
     report = get(report_id)
     if not report.has_module("values"):

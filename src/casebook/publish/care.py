@@ -5,7 +5,7 @@ data: a report's ``care.items(tables)`` returns, per item, the :class:`Element` 
 adverse events, patient-reported outcomes, ...), each with how many of the rows it concerns have it. An item is
 covered when every element is complete, not covered when none is present, partly covered otherwise; the missing
 elements are listed. Items about the report's text (title, abstract, discussion, patient perspective, consent) come
-from ``data/report-structure.csv``, which names what each lacks.
+from the report's ``data/<id>/report-structure.csv``, which names what each lacks.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from casebook import paths
-from casebook.data.load import load_dataset, load_table
-from casebook.reports import get
+from casebook.data.load import load_dataset
+from casebook.data.register import load_structure
+from casebook.registry import get
 
 CARE_ITEMS = (
     "title", "keywords", "abstract", "introduction", "patient information", "clinical findings", "timeline",
@@ -50,13 +50,15 @@ def grade(elements: list[Element]) -> tuple[str, str, str]:
     return status, evidence, missing
 
 
-def care_checklist(report_id: str, data_dir: str | None = None) -> pd.DataFrame:
-    """The 13 CARE items for one report: item number, item, status, basis, evidence and what is missing."""
+def care_checklist(report_id: str, data_dir: str | None = None, structure: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The 13 CARE items for one report: item number, item, status, basis, evidence and what is missing.
+
+    ``structure`` (rows of report-structure.csv's schema) describes the text of another document than the report's
+    own, an author's article say; by default the report's ``data/<id>/report-structure.csv``."""
     report = get(report_id)
     tables = load_dataset(report_id, data_dir)
     from_data = report.module("care").items(tables) if report.has_module("care") else {}
-    structure = load_table(paths.DATA / "report-structure.csv", "", "report-structure")
-    structure = structure[structure["report_id"] == report_id].set_index("element")
+    structure = (load_structure(report_id) if structure is None else structure).set_index("element")
     rows = []
     for number, item in enumerate(CARE_ITEMS, start=1):
         if item in from_data:
@@ -70,7 +72,7 @@ def care_checklist(report_id: str, data_dir: str | None = None) -> pd.DataFrame:
 
 
 def _from_structure(structure: pd.DataFrame, item: str) -> tuple[str, str, str, str]:
-    """An item about the report's text, from data/report-structure.csv (not covered when the report has no row)."""
+    """An item about the report's text, from its report-structure.csv (not covered when the report has no row)."""
     if item not in structure.index:
         return "not covered", "no entry in report-structure.csv", "report-structure.csv", item
     s = structure.loc[item]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.publish.formats import FIGURE_FORMATS, TABLE_FORMATS
-from casebook.reports import registry
+from casebook.registry import registry
 
 # One line on what each notebook shows: a report's comes from its registry entry, the two notebooks that are
 # not reports have theirs here. Any other notebook is described by the first paragraph of its first Markdown
@@ -22,7 +22,7 @@ from casebook.reports import registry
 OTHER_SUMMARIES = {
     "00-index.ipynb": "this index: every notebook, every artefact, and the CARE checklist of each report",
     "03-claims-audit.ipynb": (
-        "the claims audit: every statement of the two reports, recomputed under a reading declared first, with a "
+        "the claims audit: every statement of each report, recomputed under a reading declared first, with a "
         "verdict, its reason and the root causes"
     ),
     "04-manuscripts.ipynb": (

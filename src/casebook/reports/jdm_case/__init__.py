@@ -5,7 +5,7 @@ Modules: ``analysis`` (tables of findings, laboratory values, scores, treatments
 ``care`` (CARE items judged from the data).
 """
 
-from casebook.reports.base import Report
+from casebook.registry import Report
 
 REPORT = Report(
     id="jdm-case",

@@ -8,7 +8,8 @@ Every output row names the data row(s) it comes from (column ``Data row``), so a
 reader can check each value against ``data/jdm-case/*.csv``.
 """
 
-# The report's analysis in one namespace, for the notebook and the tests; each part lives in its own module.
+# The report's public analysis in one namespace, for the notebook; each part lives in its own module, and a private
+# helper stays in its module (a module that needs it imports it from there).
 from casebook.reports.jdm_case.criteria import (  # noqa: F401
     CRITERIA,
     MET,
@@ -18,12 +19,6 @@ from casebook.reports.jdm_case.criteria import (  # noqa: F401
     RASH_CRITERION,
     TYPICAL_RASH,
     Criterion,
-    _biopsy,
-    _emg,
-    _enzymes,
-    _investigation_criterion,
-    _rash,
-    _weakness,
     criteria_category,
     criteria_table,
     evaluate_criteria,
@@ -35,10 +30,8 @@ from casebook.reports.jdm_case.tables import (  # noqa: F401
     DOMAIN_ORDER,
     ID_COLUMNS,
     LAB_DECIMALS,
-    _present,
-    _rows,
-    _with_decimals,
     findings_table,
+    is_present,
     known,
     lab_table,
     muscle_score_table,
@@ -51,11 +44,7 @@ from casebook.reports.jdm_case.tables import (  # noqa: F401
 from casebook.reports.jdm_case.timeline import (  # noqa: F401
     KINDS,
     Event,
-    _agent_name,
-    _initial_sequence,
-    _investigation_detail,
-    _lab_phrase,
-    _treatment_label,
+    initial_sequence,
     known_intervals,
     timeline_events,
     timeline_table,

@@ -69,3 +69,18 @@ def to_prose(sections: list[Section], heading_level: int = 3) -> Prose:
         if said:
             out += ["#" * heading_level + " " + section.heading, " ".join(said)]
     return Prose(REPORT_ID, f"{paths.relative(WORDING)} (rendered)", "\n\n".join(out) + "\n", tuple(bind.values.values()))
+
+
+def to_markdown(sections: list[Section], heading_level: int = 3) -> str:
+    """The description as a reader sees it (the cited text of :func:`to_prose`, its sources dropped)."""
+    return to_prose(sections, heading_level).markdown()
+
+
+def show(sections: list[Section], tables=None):
+    """The description as Markdown for a notebook; given the ``tables``, each sentence shows its sources on hover."""
+    from IPython.display import Markdown
+
+    from casebook.manuscript.prose import data_sources
+
+    prose = to_prose(sections, heading_level=3)
+    return Markdown(prose.hover(data_sources(REPORT_ID, tables)) if tables is not None else prose.markdown())

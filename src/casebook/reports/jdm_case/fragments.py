@@ -171,13 +171,6 @@ def render(sections: list[Section], heading_level: int = 3) -> tuple[str, list[t
     return out.rstrip("\n") + "\n", spans
 
 
-def to_markdown(sections: list[Section], heading_level: int = 3) -> str:
-    """The description as a reader sees it (the cited text of :func:`.cited.to_prose`, its sources dropped)."""
-    from casebook.reports.jdm_case.cited import to_prose
-
-    return to_prose(sections, heading_level).markdown()
-
-
 def verify(fragment: Fragment, tables) -> bool:
     """True when a sourced fragment's text is exactly what its data cells give today."""
     if not fragment.sourced:
@@ -230,17 +223,6 @@ def select_rows(tables, table: str, **where) -> pd.DataFrame:
     for col, val in where.items():
         df = df[df[col] == val]
     return df
-
-
-def show(sections: list[Section], tables=None):
-    """The description as Markdown for a notebook; given the ``tables``, each sentence shows its sources on hover."""
-    from IPython.display import Markdown
-
-    from casebook.manuscript.prose import data_sources
-    from casebook.reports.jdm_case.cited import REPORT_ID, to_prose
-
-    prose = to_prose(sections, heading_level=3)
-    return Markdown(prose.hover(data_sources(REPORT_ID, tables)) if tables is not None else prose.markdown())
 
 
 def number_sources(sections: list[Section], tables) -> pd.DataFrame:

@@ -66,11 +66,11 @@ def _lab_clauses(tables, labs: pd.DataFrame) -> list[list[Fragment]]:
     grouped: dict[str, list[str]] = {}
     for r in labs.itertuples():
         iid = r.investigation_id
-        if cs._present(r.value):
+        if cs.is_present(r.value):
             cl = [value(tables, "investigations", iid, "test"), lit(" was "),
                   value(tables, "investigations", iid, "value", cs.LAB_DECIMALS), lit(" "),
                   value(tables, "investigations", iid, "unit")]
-            if cs._present(r.upper_limit):
+            if cs.is_present(r.upper_limit):
                 cl += [lit(", "), ratio(tables, ("investigations", iid, "value"), ("investigations", iid, "upper_limit")),
                        lit(" times the upper reference limit of "),
                        value(tables, "investigations", iid, "upper_limit", cs.LAB_DECIMALS), lit(" "),
@@ -118,14 +118,14 @@ def _treatment_phrase(tables, t) -> list[Fragment]:
         extra.append([value(tables, "treatments", tid, "regimen")])
     if extra:
         out += [lit(" (")] + join(extra, ", ") + [lit(")")]
-    if cs._present(t["concentration_pct"]):
+    if cs.is_present(t["concentration_pct"]):
         out += [lit(" at "), value(tables, "treatments", tid, "concentration_pct"), lit(" %")]
     return out
 
 
 def _same_preparation(a, b) -> bool:
     same = all(a[c] == b[c] for c in ("agent", "route", "regimen"))
-    return same and cs._present(a["concentration_pct"]) and cs._present(b["concentration_pct"])
+    return same and cs.is_present(a["concentration_pct"]) and cs.is_present(b["concentration_pct"])
 
 
 def _steps(tables) -> list[pd.DataFrame]:
@@ -156,7 +156,7 @@ def _step_sentence(tables, i: int, step: pd.DataFrame) -> list[Fragment]:
         s = [lit(f"{ordinal} treatment: ")] + join([_treatment_phrase(tables, t) for _, t in step.iterrows()])
     if cs.known(first["timing"]):
         s += [lit(", started "), value(tables, "treatments", tid, "timing")]
-        if cs._present(first["timing_months_from_onset"]):
+        if cs.is_present(first["timing_months_from_onset"]):
             s += [lit(" ("), value(tables, "treatments", tid, "timing_months_from_onset"), lit(" months)")]
     if cs.known(first["reason"]):
         s += [lit("; reason: "), value(tables, "treatments", tid, "reason")]
@@ -170,7 +170,7 @@ def treatment_course(tables) -> Section:
     """Treatments in order, with the complications and re-assessment on initial treatment where they occurred."""
     sec = Section("Treatment and course")
     tr = tables["treatments"]
-    s0 = cs._initial_sequence(tr)
+    s0 = cs.initial_sequence(tr)
     course_done = False
     for i, step in enumerate(_steps(tables)):
         if not course_done and int(step["sequence"].min()) > s0:

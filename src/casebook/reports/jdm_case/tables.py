@@ -36,13 +36,13 @@ CAPTIONS = {
 }
 
 
-def _present(value) -> bool:
+def is_present(value) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA and value is not pd.NaT
 
 
 def known(value) -> bool:
     """True for a value the report gives: not missing, and not 'not reported' (or 'not reported separately')."""
-    if not _present(value):
+    if not is_present(value):
         return False
     return not (isinstance(value, str) and (value.strip() == "" or value.strip().lower().startswith("not reported")))
 
@@ -87,7 +87,7 @@ def findings_table(tables: dict[str, pd.DataFrame], timepoint: str = "presentati
 
 def uln_multiple(value: float, upper_limit: float) -> float:
     """Value as a multiple of the upper limit of normal, to two decimals (11.0 / 7.3 = 1.51)."""
-    if not (_present(value) and _present(upper_limit)) or upper_limit <= 0:
+    if not (is_present(value) and is_present(upper_limit)) or upper_limit <= 0:
         return float("nan")
     return round(float(value) / float(upper_limit), 2)
 
@@ -115,7 +115,7 @@ def lab_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def percent_of_max(points: float, maximum: float) -> float:
     """Points as percent of the instrument's maximum, to one decimal (35/52 = 67.3)."""
-    if not (_present(points) and _present(maximum)) or maximum <= 0:
+    if not (is_present(points) and is_present(maximum)) or maximum <= 0:
         return float("nan")
     return round(100.0 * float(points) / float(maximum), 1)
 
@@ -166,8 +166,8 @@ def present(df: pd.DataFrame) -> pd.DataFrame:
         s = df[col]
         if col in decimals:
             d = decimals[col]
-            out[col] = [f"{float(v):.{d}f}" if _present(v) else "" for v in s]
+            out[col] = [f"{float(v):.{d}f}" if is_present(v) else "" for v in s]
         else:
-            out[col] = ["" if not _present(v) else str(v) for v in s]
+            out[col] = ["" if not is_present(v) else str(v) for v in s]
     out.attrs = {}
     return out

@@ -9,8 +9,8 @@ import pandas as pd
 from casebook.reports.jdm_case.tables import (
     DATA_ROW,
     LAB_DECIMALS,
-    _present,
     _with_decimals,
+    is_present,
     known,
     percent_of_max,
     the_case,
@@ -42,7 +42,7 @@ class Event:
 
 
 
-def _initial_sequence(treatments: pd.DataFrame) -> int:
+def initial_sequence(treatments: pd.DataFrame) -> int:
     """Sequence of the last 'initial' treatment step: events 'on initial treatment' come after it."""
     initial = treatments[treatments["reason"].str.lower().str.startswith("initial treatment")]
     return int(initial["sequence"].max()) if len(initial) else int(treatments["sequence"].min())
@@ -64,15 +64,15 @@ def _treatment_label(t: pd.Series) -> str:
         extra.append(t["regimen"])
     if extra:
         label += f" ({', '.join(extra)})"
-    if _present(t["concentration_pct"]):
+    if is_present(t["concentration_pct"]):
         label += f" {number(t['concentration_pct'])} %"
     return label
 
 
 def _lab_phrase(r) -> str:
-    if _present(r.value):
+    if is_present(r.value):
         text = f"{r.test} {r.value:.{LAB_DECIMALS}f} {r.unit}"
-        if _present(r.upper_limit):
+        if is_present(r.upper_limit):
             text += f" ({uln_multiple(r.value, r.upper_limit):.2f} × ULN)"
         return text
     return f"{r.test} {r.result}"
@@ -103,7 +103,7 @@ def timeline_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     events = [
         *_presentation_events(case, f, inv),
         *_treatment_events(tr),
-        *_on_initial_treatment_events(f, inv, sc, _initial_sequence(tr)),
+        *_on_initial_treatment_events(f, inv, sc, initial_sequence(tr)),
         *_outcome_events(tr, oc),
     ]
     events.sort(key=lambda e: e.phase)  # stable: events of one phase keep the order above
@@ -158,7 +158,7 @@ def _on_initial_treatment_events(f: pd.DataFrame, inv: pd.DataFrame, sc: pd.Data
     if len(on_f):
         events.append(Event(
             phase=(s0, 1, 0), kind="complication", label="Complications on initial treatment",
-            detail=join_words([f"{r.finding} ({r.site})" if _present(r.site) else r.finding for r in on_f.itertuples()]),
+            detail=join_words([f"{r.finding} ({r.site})" if is_present(r.site) else r.finding for r in on_f.itertuples()]),
             rows=tuple(on_f["finding_id"]), when="on initial treatment",
         ))
     on_i = inv[(inv["timepoint"] == "on initial treatment") & (inv["kind"] != "laboratory")]

@@ -4,7 +4,7 @@ Modules: ``analysis`` (Table 1, reductions, doses, injections, outcomes), ``figu
 and results generated from data), ``synthetic`` (case series in the same schema), ``rules``, ``care``.
 """
 
-from casebook.reports.base import Report
+from casebook.registry import Report
 
 REPORT = Report(
     id="sts-series",

@@ -28,7 +28,8 @@ Readings that the data leave open are explicit arguments, never silent choices:
   lesions were measured with size 0.
 """
 
-# The report's analysis in one namespace, for the notebook and the tests; each part lives in its own module.
+# The report's public analysis in one namespace, for the notebook; each part lives in its own module, and a private
+# helper stays in its module (a module that needs it imports it from there).
 from casebook.reports.sts_series.cells import (  # noqa: F401
     CELL_SEPARATOR,
     COL_COMPLICATIONS,
@@ -66,7 +67,7 @@ from casebook.reports.sts_series.doses import (  # noqa: F401
     injections_total,
 )
 from casebook.reports.sts_series.measures import (  # noqa: F401
-    _weeks,
+    checked_weeks,
     follow_up_weeks,
     lesion_labels,
     lesion_measurements,
@@ -78,10 +79,6 @@ from casebook.reports.sts_series.measures import (  # noqa: F401
     rounded,
 )
 from casebook.reports.sts_series.outcomes import (  # noqa: F401
-    _outcome,
-    _outcome_row,
-    _source,
-    _stats,
     complete_remissions,
     lesion_summary,
     mean_reduction,
@@ -94,7 +91,6 @@ from casebook.reports.sts_series.outcomes import (  # noqa: F401
     series_overview,
 )
 from casebook.reports.sts_series.table1 import (  # noqa: F401
-    _complications_by_patient,
     check_table1,
     compare_table1,
     diagnoses_present,

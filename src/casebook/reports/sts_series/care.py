@@ -5,6 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from casebook.publish.care import Element
+from casebook.reports.sts_series.terms import transcribed
+
+# What report 2's text says about what its tables lack; an author's own data (primary) are only "not recorded".
+AS_PRINTED = {"pain": "only the series' maximum VAS is printed", "death": "'shortly after the third treatment' only",
+              "reported": "reported by the authors for the group only"}
 
 
 def _count(df: pd.DataFrame, columns: list[str]) -> int:
@@ -20,6 +25,7 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
     died = int((p["vital_status"] == "died").sum())
     multi = les.groupby("patient_id").size()
     base = m[m["week"] == 0]
+    said = AS_PRINTED if transcribed(t) else dict.fromkeys(AS_PRINTED, "not recorded")
     return {
         "patient information": [
             Element("age, sex and diagnosis", _count(p, ["age_years", "sex", "diagnosis"]), n),
@@ -29,7 +35,7 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
             Element("site of each lesion", int(les["site"].notna().sum()), nl),
             Element("baseline size of each lesion", int(base["size_mm"].notna().sum()), nl),
             Element("ulceration of each lesion", 0, nl, "not recorded per lesion"),
-            Element("pain per patient", 0, n, "only the series' maximum VAS is printed"),
+            Element("pain per patient", 0, n, said["pain"]),
         ],
         "timeline": [
             Element("follow-up weeks", int(len(weeks) >= 2)),
@@ -37,7 +43,7 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
             Element("start date of each patient's treatment", 0, n, "not reported"),
             Element("week of each complication", int(events["week"].notna().sum()), len(events),
                     "no week for transient pain"),
-            Element("time of death", 0, died, "'shortly after the third treatment' only"),
+            Element("time of death", 0, died, said["death"]),
         ],
         "diagnostic assessment": [
             Element("diagnosis", int(p["diagnosis"].notna().sum()), n),
@@ -55,6 +61,6 @@ def items(t: dict[str, pd.DataFrame]) -> dict[str, list[Element]]:
             Element("size at each follow-up week (or the loss stated)", int(m.loc[m["week"] > 0, "status"].notna().sum()),
                     int((m["week"] > 0).sum())),
             Element("adverse events per patient", int(comp["patient_id"].nunique()), n),
-            Element("patient-reported outcomes (pain, disability)", 0, n, "reported by the authors for the group only"),
+            Element("patient-reported outcomes (pain, disability)", 0, n, said["reported"]),
         ],
     }

@@ -25,6 +25,7 @@ from matplotlib.ticker import MaxNLocator
 
 from casebook.publish.figures import PALETTE, figure
 from casebook.reports.sts_series import analysis as series
+from casebook.reports.sts_series.terms import transcribed
 from casebook.text import number
 
 STEM_TRAJECTORIES = "sts-series-lesion-size-trajectories"
@@ -35,6 +36,8 @@ CAPTIONS = {
     STEM_REDUCTIONS: "Reduction per lesion at each follow-up week: from the sizes (bars) and as printed (ticks)",
     STEM_DOSES: "Dose per treatment for each lesion, and the injections each lesion received",
 }
+# Primary data print nothing: their captions say what the figures show in the data's own terms.
+PRIMARY_CAPTIONS = {**CAPTIONS, STEM_REDUCTIONS: "Reduction per lesion at each follow-up week, from the sizes"}
 SMALL_LESION_MM = 10  # lesions below this baseline size get their own panel so they stay visible
 LINESTYLES = ("-", "--", ":", "-.")
 # Okabe-Ito order for lines: the pale yellow, hard to see as a thin line on white, comes last.
@@ -44,6 +47,11 @@ LOST_COLOUR = "#555555"
 # A reduction of 0 %: a bar of no length, drawn as a marker on the zero line (never clipped by the axis).
 ZERO_MARKER = {"marker": "o", "markersize": 4, "markeredgecolor": "black", "markeredgewidth": 0.6,
                "linestyle": "none", "clip_on": False, "zorder": 4}
+
+
+def captions(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Each figure's caption: a transcription's mention what was printed, primary data's only what was measured."""
+    return CAPTIONS if transcribed(tables) else PRIMARY_CAPTIONS
 
 
 def regimen_colour(name: str) -> str:
@@ -67,7 +75,7 @@ def lesion_styles(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]
 
 def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
     """Lesion size (mm) at baseline and each follow-up week, one line per lesion labelled by site."""
-    weeks = series._weeks(weeks)
+    weeks = series.checked_weeks(weeks)
     m = series.lesion_measurements(tables, weeks)
     labels = series.lesion_labels(tables)
     styles = lesion_styles(tables)
@@ -115,7 +123,7 @@ def plot_size_trajectories(tables: dict[str, pd.DataFrame], weeks: Iterable[int]
 def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None):
     """Percent reduction from baseline per lesion at each follow-up week (bars: recomputed from sizes;
     ticks: as printed); lesions lost to follow-up are labelled, not drawn as 0."""
-    weeks = series._weeks(weeks)
+    weeks = series.checked_weeks(weeks)
     r = series.reductions(tables, weeks)
     labels = series.lesion_labels(tables)
     ids = list(series.lesions(tables)["lesion_id"])
@@ -160,8 +168,8 @@ def plot_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
                                      linestyle="none", label="As printed"))
     if zero_drawn:
         handles.append(mlines.Line2D([], [], **{**ZERO_MARKER, "markerfacecolor": "white"}, label="0 % (no reduction)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False,
-               title="Bars: recomputed from sizes", title_fontsize=6.5)
+    title = {"title": "Bars: recomputed from sizes", "title_fontsize": 6.5} if printed_drawn else {}
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), frameon=False, **title)
     sns.despine(ax=ax)
     return fig
 
@@ -214,7 +222,9 @@ def plot_doses(tables: dict[str, pd.DataFrame], concentration_mg_per_ml: float |
     handles = [mlines.Line2D([], [], color=regimen_colour(reg), marker="o", markersize=4, linewidth=1.4,
                              label=f"{reg[:1].upper()}{reg[1:]} regimen") for reg in dict.fromkeys(d["regimen"])]
     if d["dose_shared"].any():
+        said = "printed" if transcribed(tables) else "recorded"
         handles.append(mlines.Line2D([], [], color="black", marker="o", markerfacecolor="white", markersize=4,
-                                     linestyle="none", label="One dose printed for several lesions\n(per lesion or per visit not stated)"))
+                                     linestyle="none", label=f"One dose {said} for several lesions\n"
+                                           "(per lesion or per visit not stated)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False)
     return fig

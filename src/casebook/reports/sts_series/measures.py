@@ -13,7 +13,7 @@ from casebook.reports.sts_series.cells import DEFAULT_WEEKS, LOST, NOT_RECORDED,
 # ---------------------------------------------------------------------------------------------- structure
 
 
-def _weeks(weeks: Iterable[int] | None) -> tuple[int, ...]:
+def checked_weeks(weeks: Iterable[int] | None) -> tuple[int, ...]:
     weeks = tuple(int(w) for w in (DEFAULT_WEEKS if weeks is None else weeks))
     if not weeks or any(w <= 0 for w in weeks) or len(set(weeks)) != len(weeks):
         raise CasebookError(f"follow-up weeks must be distinct positive whole numbers, not {list(weeks)}")
@@ -24,9 +24,9 @@ def follow_up_weeks(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
     """The follow-up weeks to report: ``weeks`` if given, else every week after baseline that the measurements have
     a row for (the data win: a series measured at weeks 3 and 9 is reported at weeks 3 and 9)."""
     if weeks is not None:
-        return list(_weeks(weeks))
+        return list(checked_weeks(weeks))
     found = sorted({int(w) for w in tables["measurements"]["week"] if int(w) > 0})
-    return list(_weeks(found or None))
+    return list(checked_weeks(found or None))
 
 
 def patients(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -72,7 +72,7 @@ def lesion_measurements(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | 
     stays ``lost_to_follow_up``); a lost or unrecorded lesion has NaN size and reductions. A lesion that grew
     has a negative reduction.
     """
-    weeks = (0, *_weeks(weeks))
+    weeks = (0, *checked_weeks(weeks))
     les = lesions(tables)[["lesion_id", "patient_id"]]
     grid = pd.DataFrame(
         [(lid, pid, w) for lid, pid in les.itertuples(index=False) for w in weeks],

@@ -10,7 +10,7 @@ import pandas as pd
 from casebook.exceptions import CasebookError
 from casebook.reports.sts_series.cells import CELL_SEPARATOR, LOST, MEASURED, NOT_RECORDED, PARTLY
 from casebook.reports.sts_series.doses import injections_per_lesion
-from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.measures import checked_weeks, lesion_measurements, lesions, lesions_per_patient, patients
 from casebook.reports.sts_series.terms import regimen_name
 from casebook.text import fixed
 
@@ -19,7 +19,7 @@ from casebook.text import fixed
 
 def lesion_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
     """One row per lesion: patient, site, baseline size, size/status and both reductions at each week, injections."""
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     les = lesions(tables)
     meas = lesion_measurements(tables, weeks).set_index(["lesion_id", "week"])
     inj = injections_per_lesion(tables)
@@ -42,7 +42,7 @@ def lesion_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None 
 
 def patient_summary(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
     """One row per patient: age, sex, diagnosis, lesions, regimen, visits, last week with a measurement, vital status."""
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     les = lesions(tables)
     meas = lesion_measurements(tables, weeks)
     reg = tables["regimens"].set_index("patient_id")
@@ -99,7 +99,7 @@ def series_overview(tables: dict[str, pd.DataFrame]) -> dict:
 def patient_reductions(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
     """Per patient and follow-up week: status, lesions measured/lost, mean printed and recomputed reduction
     over the measured lesions, and complete remission (all lesions measured with size 0)."""
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     m = lesion_measurements(tables, weeks)
     m = m[m["week"] > 0]
     rows = []
@@ -129,7 +129,7 @@ def outcomes(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None
 
     Lost lesions are counted in ``lost`` and excluded from means and medians; they are never counted as 0.
     """
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     m = lesion_measurements(tables, weeks)
     pr = patient_reductions(tables, weeks)
     rows = []

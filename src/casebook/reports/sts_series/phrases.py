@@ -12,7 +12,7 @@ import pandas as pd
 
 from casebook.reports.sts_series import measures
 from casebook.reports.sts_series.terms import PERIOD_OF, is_abbreviation, label, month, regimen_name
-from casebook.text import join, plural
+from casebook.text import in_parentheses, join, plural
 
 _SEX_NOUNS = {"female": ("woman", "women"), "male": ("man", "men")}
 
@@ -197,7 +197,7 @@ def grown(rows: pd.DataFrame, sites: pd.Series, bind) -> str | None:
     if rows.empty:
         return None
     src = measures.reductions
-    parts = [(f"{bind('lesion', r.lesion_id, src)} ({sites[r.lesion_id]})",
+    parts = [(f"{bind('lesion', r.lesion_id, src)} {in_parentheses(sites[r.lesion_id])}",
               f"by {bind('growth_pct', -r.reduction_recomputed_pct, src)}% ({bind('baseline_mm', r.baseline_mm, src, decimals=None)} "
               f"to {bind('size_mm', r.size_mm, src, decimals=None)} mm)") for r in rows.itertuples()]
     if len(parts) == 1:

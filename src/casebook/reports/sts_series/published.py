@@ -22,10 +22,12 @@ _Tables = dict[str, pd.DataFrame]
 
 
 def _own_terms(tables: _Tables, df: pd.DataFrame) -> pd.DataFrame:
-    """Primary data have nothing printed: the columns about printed values are left out of their tables."""
+    """Primary data have nothing printed: the columns about printed values (a printed cell, its table row, its
+    difference from the sizes) are left out of their tables."""
     if transcribed(tables):
         return df
-    return df.drop(columns=[c for c in df.columns if "printed" in str(c).lower() or c == "reduction_differs"])
+    about_print = ("reduction_differs", "difference_pct", "table_row")
+    return df.drop(columns=[c for c in df.columns if "printed" in str(c).lower() or c in about_print])
 
 
 def table1_table(tables: _Tables, weeks: Iterable[int] | None = None, view: str | None = None) -> TableSpec:

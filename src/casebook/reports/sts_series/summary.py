@@ -82,7 +82,7 @@ def summary_context(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None
                     concentration_mg_per_ml: float | None = None, bind: Binder | None = None) -> dict:
     """Every number and phrase the summary uses, computed from the tables and bound (None where not supported)."""
     bind = bind if bind is not None else Binder()
-    weeks = series._weeks(weeks)
+    weeks = series.checked_weeks(weeks)
     pat = series.patients(tables)
     n_les = series.lesions_per_patient(tables)
     multi = n_les[n_les > 1]

@@ -31,7 +31,7 @@ from casebook.reports.sts_series.cells import (
     week_cell,
     week_column,
 )
-from casebook.reports.sts_series.measures import _weeks, lesion_measurements, lesions, lesions_per_patient, patients
+from casebook.reports.sts_series.measures import checked_weeks, lesion_measurements, lesions, lesions_per_patient, patients
 from casebook.reports.sts_series.terms import diagnosis_code, is_abbreviation, label
 from casebook.reports.sts_series.terms import transcribed as is_transcribed
 
@@ -87,7 +87,7 @@ def table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None, 
     ``with_flag`` adds a boolean column (``DIFFERS_FLAG``) marking rows with such a difference.
     """
     view = _checked_view(tables, view, layout)
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     pat = patients(tables).set_index("patient_id")
     les = lesions(tables)
     n_les = lesions_per_patient(tables)
@@ -181,7 +181,7 @@ def _table1_frame(rows: list[dict], weeks: tuple[int, ...], view: str, layout: s
 def transcribed_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = None) -> pd.DataFrame:
     """Table 1 as transcribed: the ``*_printed`` cells of the data, one row per printed row, lesion cells joined
     as in :func:`table1`. Comparing it with ``table1(view="printed")`` checks the rebuild cell by cell."""
-    weeks = _weeks(weeks)
+    weeks = checked_weeks(weeks)
     les = lesions(tables)
     meas = tables["measurements"].assign(week=lambda d: d["week"].astype(int)).set_index(["lesion_id", "week"])
     reg = tables["regimens"].set_index("patient_id")
@@ -242,7 +242,7 @@ def check_table1(tables: dict[str, pd.DataFrame], weeks: Iterable[int] | None = 
 
 def printed_columns(weeks: Iterable[int] | None = None) -> list[str]:
     """The columns of Table 1 that the report prints, in printed order."""
-    return [*PRINTED_COLUMNS, *(week_column(w) for w in _weeks(weeks))]
+    return [*PRINTED_COLUMNS, *(week_column(w) for w in checked_weeks(weeks))]
 
 
 def diagnoses_present(tables: dict[str, pd.DataFrame], view: str = "corrected") -> list[str]:

@@ -40,7 +40,7 @@ def transcribed(tables) -> bool:
 @functools.cache
 def _report_vocabulary() -> pd.DataFrame:
     from casebook.data.load import load_table
-    from casebook.reports import get
+    from casebook.registry import get
 
     return load_table(get("sts-series").dictionary.parent / vocab_module.VOCABULARY_FILE, "", "vocabulary")
 

@@ -9,6 +9,7 @@ import pytest
 
 from casebook import load_dataset
 from casebook.exceptions import CasebookError
+from casebook.reports.jdm_case import cited
 from casebook.reports.jdm_case import fragments as fr
 from casebook.reports.jdm_case import summary as cs
 
@@ -23,7 +24,7 @@ def copy_of(data):
 
 
 def text_of(tables) -> str:
-    return fr.to_markdown(cs.describe(tables))
+    return cited.to_markdown(cs.describe(tables))
 
 
 def set_cell(t, table, row_id, column, value):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from casebook import load_dataset
+from casebook import load_dataset, paths
 from casebook.exceptions import DataValidationError
 from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series import summary, terms
@@ -79,7 +80,7 @@ def test_primary_data_have_no_printed_view(primary):
 
 def _copy(tmp_path: Path) -> Path:
     folder = tmp_path / "series"
-    shutil.copytree(Path(__file__).resolve().parents[2] / FIXTURE, folder)
+    shutil.copytree(paths.ROOT / FIXTURE, folder)
     return folder
 
 
@@ -122,3 +123,12 @@ def test_a_series_without_any_complication_row(tmp_path):
     assert tables["complications"].empty
     assert "No complication is recorded for any patient." in summary.case_summary(tables, WEEKS)
     assert set(series.table1(tables, WEEKS)["Complications"]) == {"Not recorded"}
+
+
+def test_a_site_with_its_own_parentheses_is_not_nested(primary):
+    """'Lesion A3 (Genou droit (lateral))' reads badly: a parenthesis inside the site becomes a comma."""
+    tables = only(primary, ["Q2"])
+    tables["lesions"] = tables["lesions"].assign(site="Genou droit (lateral)")
+    text = summary.case_summary(tables, WEEKS)
+    assert "Lesion A3 (Genou droit, lateral) had grown by 10%" in text
+    assert not re.search(r"\([^()]*\(", text), "nested parentheses in the generated text"

@@ -1,0 +1,1 @@
+"""Report 1's own tests, collected with the suite (pyproject.toml testpaths; make check runs them too)."""
