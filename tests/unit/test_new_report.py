@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -59,3 +61,11 @@ def test_an_existing_report_or_place_is_never_overwritten(root):
 def test_an_unknown_kind_is_refused(root):
     with pytest.raises(CasebookError, match="one of case, series"):
         planned("my-report", "cohort")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_csv_file_it_writes_has_as_many_fields_as_its_header(root, kind):
+    for path, text in planned("my-report", kind).items():
+        if path.endswith(".csv"):
+            header, *rows = list(csv.reader(io.StringIO(text)))
+            assert all(len(r) == len(header) for r in rows), (path, [r for r in rows if len(r) != len(header)])

@@ -56,7 +56,7 @@ KINDS = {
             "events,event_id,string,,,,,yes,yes,,Identifier of the event",
             "events,patient_id,string,,,,,yes,,patient.patient_id,Patient the event concerns",
             "events,day,integer,days,,,,yes,,,Day of the event counted from the first visit (day 0)",
-            "events,event,string,,,,,yes,,,What happened: a finding, an investigation, a treatment or an outcome",
+            "events,event,string,,,,,yes,,,What happened (a finding; an investigation; a treatment or an outcome)",
         ),
         _CASE_RULES,
     ),
