@@ -192,3 +192,47 @@ def table1_rows() -> list[list[str]]:
         else:
             rows.append(list(line))
     return rows
+
+
+def git_baseline(root: Path) -> None:
+    """Make ``root`` (a project copy) a git repository with everything committed, ignoring what the project ignores,
+    so ``git status`` afterwards lists what changed."""
+    shutil.copy2(MAIN / ".gitignore", root / ".gitignore")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "baseline"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def git_changed(root: Path) -> list[str]:
+    """Every path ``git status`` lists as changed or new in ``root`` (files, not folders)."""
+    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, check=True,
+                         capture_output=True, text=True).stdout
+    return sorted(line[3:] for line in out.splitlines())
+
+
+def foreign_changes(root: Path, changed: list[str], new_ids: set[str], new_places: tuple[str, ...]) -> list[str]:
+    """The changed paths of a project copy that belong neither to the new reports nor to what reads every report.
+
+    Allowed: the new reports' places (``new_places`` prefixes) and every artefact named after them
+    (``<id>-*``, ``manuscripts/<id>/``); the manifest; the provenance record; and the artefacts of the notebooks that
+    are no report's (the index, the audit, the manuscripts notebook), unless the artefact names an existing report.
+    Whatever is left changed a file of another report, or a shared file an author would have had to edit."""
+    import json
+
+    from casebook.registry import registry
+
+    existing = [r for r in registry() if r not in new_ids]
+    report_notebooks = {r.notebook for r in registry().values()}
+    record = json.loads((root / "provenance.json").read_text(encoding="utf-8"))["artefacts"]
+
+    def names(path: str, ids) -> bool:
+        return any(Path(path).name.startswith(f"{rid}-") or f"-{rid}." in path or f"/{rid}/" in path for rid in ids)
+
+    out = []
+    for path in changed:
+        maker = record.get(path, {}).get("notebook", "")
+        shared = path in ("notebooks/build.toml", "provenance.json") or (maker and maker not in report_notebooks)
+        if not (path.startswith(new_places) or names(path, new_ids) or (shared and not names(path, existing))):
+            out.append(path)
+    return out

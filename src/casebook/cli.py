@@ -1,4 +1,4 @@
-"""Command line: ``casebook validate``, ``build``, ``html`` and ``publish`` (also ``python -m casebook``)."""
+"""Command line: ``casebook validate``, ``build``, ``html``, ``publish`` and ``new-report`` (also ``python -m casebook``)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,12 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_report(args: argparse.Namespace) -> int:
+    from casebook.new_report import main
+
+    return main(args.id, args.kind, args.title)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +130,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the folder to write the publication to (created if needed)")
     p.add_argument("--weeks", type=int, nargs="+", help="follow-up weeks to report (default: every week measured)")
     p.set_defaults(func=_publish)
+    n = sub.add_parser("new-report", help="a new report as one unit (data folder, package with its tests, notebook, "
+                       "manifest entry) that validates, builds and publishes a placeholder article at once")
+    n.add_argument("id", help="the report's id: lower-case words joined by '-' (data/<id>/, figures/<id>-*, ...)")
+    n.add_argument("--kind", required=True, choices=("case", "series"), help="a single case report or a case series")
+    n.add_argument("--title", help="the report's title (default: a placeholder naming the id)")
+    n.set_defaults(func=_new_report)
     sub.add_parser("html", help="write the static HTML bundle build/site/ (opens with no server, no network)").set_defaults(func=_html)
     return parser
 

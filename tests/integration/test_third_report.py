@@ -1,9 +1,12 @@
 """A report is one unit: adding a third one is adding its folders, its notebook and one manifest entry.
 
 In a temporary copy of the whole project (code included), the fixture report of ``tests/fixtures/third-report/``
-is added file by file, plus one entry appended to ``notebooks/build.toml``; nothing else is edited. The copy's
-own code runs (``PYTHONPATH`` puts its ``src`` first), and ``casebook validate``, ``build`` and ``html`` must
-all pick the new report up.
+(tables, claims with their recompute functions, CARE text rows, an article and its own tests) is added file by
+file, plus one entry appended to ``notebooks/build.toml``; nothing else is edited. The copy's own code runs
+(``PYTHONPATH`` puts its ``src`` first), and ``casebook validate``, ``build`` and ``html`` must all pick the new
+report up. The copy is a git repository: after the build, ``git status`` lists no file outside the report's places,
+its manifest entry and what reads every report (index, audit, manuscripts notebook, provenance), and no byte of
+another report's artefacts changed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, MAIN, clone_built
+from helpers import FIXTURES, MAIN, clone_built, foreign_changes, git_baseline, git_changed
 
 THIRD = FIXTURES / "third-report"
 COPIED = ("src", "data", "notebooks", "figures", "tables", "manuscripts", "provenance.json", "pyproject.toml", "requirements.lock")
@@ -67,8 +70,18 @@ def project(built_project, tmp_path_factory) -> Path:
     """The shared clean build, cloned, with the third report added: building it runs the new notebook and the
     index (which lists every notebook), nothing else."""
     root = clone_built(built_project, tmp_path_factory.mktemp("third") / "project")
+    git_baseline(root)
     _add_third_report(root)
     return root
+
+
+PLACES = ("data/demo-case/", "src/casebook/reports/demo_case/", "notebooks/05-demo-case.ipynb")
+
+
+@pytest.fixture(scope="module")
+def built(project) -> str:
+    """The copy with the third report, built once (what the build printed)."""
+    return _casebook(project, "build", "--jobs", "2").stdout
 
 
 def test_the_copy_runs_its_own_code(project):
@@ -91,10 +104,37 @@ def test_validate_checks_the_new_report_with_its_own_rules(project, tmp_path):
     ) in proc.stderr
 
 
-def test_build_and_site_pick_up_the_new_report(project):
-    built = _casebook(project, "build", "--jobs", "2")
-    assert "notebooks/05-demo-case.ipynb" in built.stdout
-    assert "01-jdm-case" not in built.stdout and "03-claims-audit" not in built.stdout  # only what the change touches
+def test_adding_the_report_edits_no_shared_file(project):
+    """Before any build: the report's places and the manifest, nothing else."""
+    changed = git_changed(project)
+    assert [p for p in changed if not p.startswith(PLACES)] == ["notebooks/build.toml"], changed
+
+
+def test_the_build_changes_no_byte_of_another_report(project, built):
+    changed = git_changed(project)
+    assert foreign_changes(project, changed, {"demo-case"}, PLACES) == []
+    # what the report's claims, CARE text rows and article give, where every report's are gathered
+    for name in ("manuscripts/demo-case/demo-case-article.pdf", "manuscripts/demo-case/demo-case-values.csv",
+                 "tables/care-checklist-demo-case.csv", "tables/claims-audit.csv"):
+        assert name in changed, name
+    audit = (project / "tables" / "claims-audit.csv").read_text(encoding="utf-8")
+    assert all(f"{c},demo-case" in audit for c in ("demo-age", "demo-lesions", "demo-l1-reduction"))
+    care = (project / "tables" / "care-checklist-demo-case.csv").read_text(encoding="utf-8")
+    assert "one sentence on why the fixture exists" in care  # a CARE text row of the report's own register
+    values = (project / "manuscripts" / "demo-case" / "demo-case-values.csv").read_text(encoding="utf-8")
+    assert "first_reduction,60," in values
+
+
+def test_the_planted_coupling_is_caught(project, built, tmp_path):
+    """The no-coupling check can fail: a byte of report 1's article changed is named."""
+    changed = [*git_changed(project), "manuscripts/jdm-case/jdm-case-article.pdf", "data/data-dictionary.csv"]
+    assert foreign_changes(project, changed, {"demo-case"}, PLACES) == [
+        "manuscripts/jdm-case/jdm-case-article.pdf", "data/data-dictionary.csv"]
+
+
+def test_build_and_site_pick_up_the_new_report(project, built):
+    assert "notebooks/05-demo-case.ipynb" in built
+    assert "01-jdm-case" not in built and "02-sts-series" not in built  # only what the change touches
     for name in (
         "tables/demo-case-lesion-changes.csv",
         "figures/demo-case-lesion-sizes.png",

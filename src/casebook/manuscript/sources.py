@@ -104,7 +104,7 @@ class Sources:
             col, _, val = cond.partition("=")
             self._table(name, table, col.strip())
             df = df[df[col.strip()].astype(str) == val.strip()]
-        if df.empty:
+        if df.empty and where:  # a filter that selects nothing is a slip; a table with no rows yet counts 0
             raise CasebookError(f"source {name!r} selects no row")
         return list(df[column])
 

@@ -164,6 +164,16 @@ def _manuscripts_html(ctx: Context) -> list[str]:
     return [*out, "</tbody></table>"]
 
 
+
+def _reports_line() -> str:
+    """'Two clinical reports (jdm-case, sts-series)': how many the registry holds, never a number typed here."""
+    from casebook.registry import registry
+    from casebook.text import count
+
+    ids = list(registry())
+    words = count(len(ids), "clinical report", words=True)
+    return f"{words[0].upper()}{words[1:]} ({', '.join(ids)})"
+
 def render_index(ctx: Context, found: list[Artefact]) -> str:
     by_stem = {a.stem: a for a in found if a.kind == "table"}
     care_stems = {care_stem(r) for r in reports()}
@@ -177,7 +187,7 @@ def render_index(ctx: Context, found: list[Artefact]) -> str:
         "<title>casebook: reports, audit and artefacts</title>",
         f"<style>{_INDEX_CSS}</style></head><body>",
         "<h1>casebook</h1>",
-        "<p>Two published clinical reports on sodium thiosulfate for calcinosis, rebuilt from tidy CSV data, "
+        f"<p>{e(_reports_line())}, rebuilt from tidy CSV data, "
         "and an audit of every number they print. Every page here was generated from the committed, executed "
         "notebooks; every figure and table is shown with its provenance: the notebook and parameters that made "
         "it, the data files it read (sha256) and the software versions. This folder needs no server and no "
