@@ -15,6 +15,13 @@ def F(x) -> Fraction:
     return to_fraction(x)
 
 
+def rows(df: pd.DataFrame) -> list[dict]:
+    """The rows of a table as dicts: what recompute functions iterate over (``iterrows`` builds a Series per row,
+    which costs more than the arithmetic; the reconciliation recomputes claims thousands of times)."""
+    columns = list(df.columns)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*(df[c].tolist() for c in columns), strict=True)]
+
+
 def share(name: str, hits: list[str], pool: list[str], what: str, key: str = "") -> Reading:
     k, n = len(hits), len(pool)
     value = Fraction(k, n) if n else Fraction(0)

@@ -12,16 +12,28 @@ import pandas as pd
 
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, mean, row, share, transcribed
+from casebook.audit.readings import F, rows, mean, row, share, transcribed
 from casebook.reports.sts_series.terms import regimen_name
 
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
 
+_JOINED: dict[tuple[int, int], tuple] = {}  # (id(measurements), id(lesions)) -> (measurements, lesions, joined)
+
+
 def _measurements(data: Tables) -> pd.DataFrame:
-    m = data["measurements"].merge(data["lesions"][["lesion_id", "patient_id"]], on="lesion_id")
+    """Every measurement with its patient and its lesion's baseline size (the join is kept for the same two
+    tables: the reconciliation recomputes claims on many variants of them). Callers never change it in place."""
+    meas, les = data["measurements"], data["lesions"]
+    hit = _JOINED.get((id(meas), id(les)))
+    if hit is not None and hit[0] is meas and hit[1] is les:
+        return hit[2]
+    m = meas.merge(les[["lesion_id", "patient_id"]], on="lesion_id")
     base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
     m["baseline_mm"] = m["lesion_id"].map(base)
+    if len(_JOINED) > 256:
+        _JOINED.clear()
+    _JOINED[(id(meas), id(les))] = (meas, les, m)
     return m
 
 
@@ -69,14 +81,14 @@ def lesion_count(data: Tables) -> list[Reading]:
 
 def _injections_per_lesion(data: Tables) -> list[tuple[str, int]]:
     reg = data["regimens"].set_index("patient_id")
-    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for _, r in data["lesions"].iterrows()]
+    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for r in rows(data["lesions"])]
 
 
 @recompute("injection_count", kind="count_injections")
 def injection_count(data: Tables) -> list[Reading]:
     per_lesion = _injections_per_lesion(data)
     reg = data["regimens"]
-    per_visit = [(r["patient_id"], int(r["sessions"])) for _, r in reg.iterrows()]
+    per_visit = [(r["patient_id"], int(r["sessions"])) for r in rows(reg)]
     a = sum(w for _, w in per_lesion)
     b = sum(w for _, w in per_visit)
     return [
@@ -143,7 +155,7 @@ def study_period(data: Tables) -> list[Reading]:
 @recompute("mean_age")
 def mean_age(data: Tables) -> list[Reading]:
     p = _patients(data)
-    return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for _, r in p.iterrows()], Fraction(1))]
+    return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for r in rows(p)], Fraction(1))]
 
 
 @recompute("age_range", kind="range")
@@ -154,7 +166,7 @@ def age_range(data: Tables) -> list[Reading]:
                     f"min({', '.join(map(str, ages))}) = {min(ages)}; max = {max(ages)}", key="all")]
 
 
-@recompute("patient_age")
+@recompute("patient_age", cell="patients:{patient}.age_years")
 def patient_age(data: Tables, patient: str) -> list[Reading]:
     return transcribed(_patients(data), "patients.csv", "patient_id", patient, "age_years", f"age of {patient}")
 
@@ -183,8 +195,8 @@ def diagnoses_within(data: Tables, diagnoses: str) -> list[Reading]:
 
 def _lesion_share(data: Tables, ok) -> list[Reading]:
     les = data["lesions"]
-    hits = [r["lesion_id"] for _, r in les.iterrows() if ok(r)]
-    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for _, r in g.iterrows())]
+    hits = [r["lesion_id"] for r in rows(les) if ok(r)]
+    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for r in rows(g))]
     return [
         share("per lesion", hits, list(les["lesion_id"]), "lesions", key="per-lesion"),
         share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients",
@@ -210,7 +222,7 @@ def _baseline_with_regimen(data: Tables) -> pd.DataFrame:
 
 
 def _detail(base: pd.DataFrame) -> str:
-    return "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for _, r in base.iterrows())
+    return "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for r in rows(base))
 
 
 @recompute("single_injection_rule")
@@ -261,4 +273,4 @@ def regimen_dose(data: Tables, patient: str) -> list[Reading]:
     return out
 
 
-from casebook.reports.sts_series import claims_events, claims_outcomes  # noqa: E402,F401 - register the rest
+from casebook.reports.sts_series import claims_events, claims_outcomes, omission  # noqa: E402,F401 - register the rest

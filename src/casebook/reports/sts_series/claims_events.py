@@ -7,7 +7,7 @@ from fractions import Fraction
 import pandas as pd
 
 from casebook.audit.model import Reading, Tables, recompute
-from casebook.audit.readings import F, row, share
+from casebook.audit.readings import F, rows, row, share
 from casebook.reports.sts_series.claims import _measured, _measurements, _patients
 from casebook.reports.sts_series.terms import regimen_name
 
@@ -146,8 +146,8 @@ def measured_before_death(data: Tables, diagnosis: str) -> list[Reading]:
     out = []
     for key, first, label in (("first-week-0", 0, "first injection in week 0"), ("first-week-1", 1, "first injection in week 1")):
         death = first + weeks - 1
-        before = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows() if r["week"] <= death]
-        every = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows()]
+        before = [f"{r['lesion_id']} week {r['week']}" for r in rows(m) if r["week"] <= death]
+        every = [f"{r['lesion_id']} week {r['week']}" for r in rows(m)]
         s = share(f"{label}: measurements no later than the week of the last treatment", before, every, "measurements")
         arithmetic = (f"{pid}: {weeks} weekly treatments in weeks {first}-{death}, died shortly after the last (week {death}); "
                       f"{s.arithmetic}")

@@ -8,12 +8,12 @@ import pandas as pd
 
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, mean, percent
+from casebook.audit.readings import F, rows, mean, percent
 from casebook.reports.sts_series.claims import _followed_lesions, _measured, _measurements, _patients, _pct_from_sizes
 
 # --- sts-series: sizes and reductions ------------------------------------------------------------
 
-@recompute("lesion_size")
+@recompute("lesion_size", cell="measurements:{lesion}/{week}.size_mm")
 def lesion_size(data: Tables, lesion: str, week: str) -> list[Reading]:
     m = _measurements(data)
     r = m[(m["lesion_id"] == lesion) & (m["week"] == int(week))]
@@ -23,7 +23,7 @@ def lesion_size(data: Tables, lesion: str, week: str) -> list[Reading]:
                     f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r.iloc[0]['size_mm']))}")]
 
 
-@recompute("reduction_pct")
+@recompute("reduction_pct", cell="measurements:{lesion}/{week}.reduction_printed_pct")
 def reduction_pct(data: Tables, lesion: str, week: str) -> list[Reading]:
     m = _measured(data, int(week))
     r = m[m["lesion_id"] == lesion]
@@ -36,17 +36,22 @@ def reduction_pct(data: Tables, lesion: str, week: str) -> list[Reading]:
 
 
 def _lesion_pcts(m: pd.DataFrame) -> tuple[list, list]:
-    printed = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in m.iterrows()]
-    sizes = [(r["lesion_id"], _pct_from_sizes(r)) for _, r in m.iterrows()]
+    records = rows(m)
+    printed = [(r["lesion_id"], F(r["reduction_printed_pct"])) for r in records]
+    sizes = [(r["lesion_id"], _pct_from_sizes(r)) for r in records]
     return printed, sizes
 
 
+def _by_patient(m: pd.DataFrame, pct) -> dict[str, list[Fraction]]:
+    """Each patient's values (patients sorted, lesions in table order)."""
+    out: dict[str, list[Fraction]] = {}
+    for r in rows(m):
+        out.setdefault(r["patient_id"], []).append(pct(r))
+    return dict(sorted(out.items()))
+
+
 def _per_patient(m: pd.DataFrame, pct) -> list[tuple[str, Fraction]]:
-    out = []
-    for pid, g in m.groupby("patient_id", sort=True):
-        values = [pct(r) for _, r in g.iterrows()]
-        out.append((pid, sum(values, Fraction(0)) / len(values)))
-    return out
+    return [(pid, sum(values, Fraction(0)) / len(values)) for pid, values in _by_patient(m, pct).items()]
 
 
 def _pooled(name: str, m: pd.DataFrame, key: str = "pooled-sizes") -> Reading:
@@ -59,11 +64,8 @@ def _pooled(name: str, m: pd.DataFrame, key: str = "pooled-sizes") -> Reading:
 
 
 def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
-    parts = []
-    for _pid, g in m.groupby("patient_id", sort=True):
-        values = [pct(r) for _, r in g.iterrows()]
-        parts.append(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}")
-    return "+".join(parts)
+    return "+".join(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}"
+                    for values in _by_patient(m, pct).values())
 
 
 def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[Reading]:
@@ -111,7 +113,7 @@ def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
 def _each_lesion(rest: pd.DataFrame) -> Reading:
     """The literal reading of '80% remission in the remaining': every such lesion at that reduction. It holds only
     if the lowest printed reduction does, so the lowest is its value."""
-    values = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in rest.iterrows()]
+    values = [(r["lesion_id"], F(r["reduction_printed_pct"])) for r in rows(rest)]
     low = min(v for _, v in values)
     listed = ", ".join(f"{lid} {fmt(v)}" for lid, v in values)
     return Reading("each lesion not in complete remission, printed % (the lowest shown)", low,
