@@ -7,6 +7,7 @@ round: 62.5 -> 63, 63.25 -> 63.3) and :func:`number` (no trailing zeros: 3, 12.5
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -89,6 +90,18 @@ def decimals(text: str) -> int:
 
 def fixed(x, decimals: int) -> str:
     """A number rounded half-up to exactly ``decimals`` places, trailing zeros kept (12.50)."""
+    if isinstance(x, Fraction):
+        return _fixed_fraction(x, decimals)
+    return _fixed(x, decimals)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _fixed_fraction(x: Fraction, decimals: int) -> str:
+    # kept: the audit shows the same fractions in thousands of arithmetic strings
+    return _fixed(x, decimals)
+
+
+def _fixed(x, decimals: int) -> str:
     r = round_half_up(x, decimals)
     return f"{Decimal(r.numerator) / Decimal(r.denominator):.{decimals}f}"
 

@@ -44,6 +44,7 @@ for the stated n, whatever the data.
 from __future__ import annotations
 
 import contextvars
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -126,8 +127,13 @@ def fmt(value, decimals: int = 2) -> str:
 def matches_printed(value, printed: Printed) -> Match:
     """Does ``value`` round to ``printed`` at its printed precision (half-up or half-even)? Under the rounding
     hypothesis of the reconciliation (:data:`ROUNDING` set to ``truncated``), only truncation counts."""
-    v = to_fraction(value)
-    if ROUNDING.get() == "truncated":
+    return _matches_printed(to_fraction(value), printed, ROUNDING.get())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches_printed(v: Fraction, printed: Printed, rounding: str) -> Match:
+    # kept: the reconciliation and the GRIM checks ask the same questions many thousand times
+    if rounding == "truncated":
         cut = math.floor(v / printed.unit) * printed.unit
         ok = cut == printed.value
         return Match(ok, f"{fmt(v, max(2, printed.decimals + 1))} truncates to {fmt_at(cut, printed.decimals)}"

@@ -44,6 +44,8 @@ class Evidence:
                       if (cell := claim_cell(c, CELLS, parse_args(c.get("args"))))}
         self.omissions = {name: o for name, (rep, o) in sorted(OMISSIONS.items()) if rep == report}
         self._readings: dict[tuple, list[Reading]] = {}
+        self._verdicts: dict[tuple, object] = {}
+        self._rows = {cid: c for cid, c in self.claims.iterrows()}  # .loc on every judgement is slow
         self._tables: dict[tuple, dict] = {(): tables}
         self.reads: dict[str, set[str]] = {}  # claim id -> the tables its recompute function reads
         self.memo: dict = {}  # what the search learns once about this evidence (an omitted row's dependencies)
@@ -51,11 +53,11 @@ class Evidence:
     # --- what a claim is ---------------------------------------------------------------------------
 
     def kind(self, cid: str) -> str:
-        c = self.claims.loc[cid]
+        c = self._rows[cid]
         return text(c.get("reading_kind")) or KINDS.get(text(c.get("function")), "")
 
     def rule(self, cid: str) -> str:
-        return str(self.claims.loc[cid, "rule"])
+        return str(self._rows[cid]["rule"])
 
     # --- recomputation, kept ---------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ class Evidence:
     def readings(self, cid: str, state: State) -> list[Reading]:
         key = (cid, self.data_key(state))
         if key not in self._readings:
-            c = self.claims.loc[cid]
+            c = self._rows[cid]
             tables = _Recorder(self.tables_for(state))
             try:
                 self._readings[key] = readings_for(c["function"], parse_args(c.get("args")), {self.report: tables})
@@ -111,16 +113,20 @@ class Evidence:
 
     def judge(self, cid: str, state: State, printed: dict[str, str] | None = None):
         printed = printed_texts(state, self.claims, self.cells) if printed is None else printed
-        token = compare.ROUNDING.set(self.rounding(state))
         readings = self.readings(cid, state)
         kinds = self.kinds_for(state)
         kind = self.kind(cid)
         if kind in kinds and kinds[kind][0] not in {r.key for r in readings}:
             kinds[kind] = self.kinds[kind]  # a claim that does not offer the hypothesis's reading keeps its own
-        try:
-            return judge(self.claims.loc[cid], readings, kinds, printed.get(cid))
-        finally:
-            compare.ROUNDING.reset(token)
+        # a verdict depends only on these: the search asks for the same one under many states
+        key = (cid, self.data_key(state), printed.get(cid), kinds.get(kind), self.rounding(state))
+        if key not in self._verdicts:
+            token = compare.ROUNDING.set(key[-1])
+            try:
+                self._verdicts[key] = judge(self._rows[cid], readings, kinds, printed.get(cid))
+            finally:
+                compare.ROUNDING.reset(token)
+        return self._verdicts[key]
 
     def matched(self, cids, state: State) -> dict[str, bool]:
         printed = printed_texts(state, self.claims, self.cells)

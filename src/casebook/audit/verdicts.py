@@ -18,6 +18,7 @@ beside the primary one (a sensitivity analysis); they never make a claim consist
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -69,6 +70,12 @@ def declared(table: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
 
 
 def _grim(printed: str, g: Grim) -> tuple[bool, str]:
+    return _grim_under(printed, g, compare.ROUNDING.get())
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _grim_under(printed: str, g: Grim, _rounding: str) -> tuple[bool, str]:
+    # the rounding is part of the key: the checks round under it
     numbers = compare.parse_numbers(printed)
     if g.kind == "mean":
         return compare.grim_mean(numbers[0], g.n, g.step)

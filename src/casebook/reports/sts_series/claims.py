@@ -18,28 +18,40 @@ from casebook.reports.sts_series.terms import regimen_name
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
 
-_JOINED: dict[tuple[int, int], tuple] = {}  # (id(measurements), id(lesions)) -> (measurements, lesions, joined)
+_JOINED: dict[tuple[int, int], tuple] = {}  # (id(measurements), id(lesions)) -> (measurements, lesions, joined, derived)
 
 
 def _measurements(data: Tables) -> pd.DataFrame:
     """Every measurement with its patient and its lesion's baseline size (the join is kept for the same two
     tables: the reconciliation recomputes claims on many variants of them). Callers never change it in place."""
     meas, les = data["measurements"], data["lesions"]
+    return _joined(data)[2]
+
+
+def _joined(data: Tables) -> tuple:
+    meas, les = data["measurements"], data["lesions"]
     hit = _JOINED.get((id(meas), id(les)))
     if hit is not None and hit[0] is meas and hit[1] is les:
-        return hit[2]
+        return hit
     m = meas.merge(les[["lesion_id", "patient_id"]], on="lesion_id")
     base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
     m["baseline_mm"] = m["lesion_id"].map(base)
     if len(_JOINED) > 256:
         _JOINED.clear()
-    _JOINED[(id(meas), id(les))] = (meas, les, m)
-    return m
+    _JOINED[(id(meas), id(les))] = hit = (meas, les, m, {})
+    return hit
+
+
+def derived(data: Tables, key, make):
+    """What ``make(joined measurements)`` gives, kept with the join (the same two tables give the same result)."""
+    _meas, _les, m, kept = _joined(data)
+    if key not in kept:
+        kept[key] = make(m)
+    return kept[key]
 
 
 def _measured(data: Tables, week: int) -> pd.DataFrame:
-    m = _measurements(data)
-    return m[(m["week"] == week) & (m["status"] == "measured")]
+    return derived(data, ("measured", week), lambda m: m[(m["week"] == week) & (m["status"] == "measured")])
 
 
 def _pct_from_sizes(row) -> Fraction:

@@ -9,7 +9,14 @@ import pandas as pd
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
 from casebook.audit.readings import F, rows, mean, percent
-from casebook.reports.sts_series.claims import _followed_lesions, _measured, _measurements, _patients, _pct_from_sizes
+from casebook.reports.sts_series.claims import (
+    _followed_lesions,
+    _measured,
+    _measurements,
+    _patients,
+    _pct_from_sizes,
+    derived,
+)
 
 # --- sts-series: sizes and reductions ------------------------------------------------------------
 
@@ -121,13 +128,16 @@ def _each_lesion(rest: pd.DataFrame) -> Reading:
 
 
 def _remission(data: Tables, week: int):
-    m = _measurements(data)
-    at = m[m["week"] == week]
-    followed_l = list(at.loc[at["status"] == "measured", "lesion_id"])
-    complete_l = list(at.loc[(at["status"] == "measured") & (at["size_mm"] == 0), "lesion_id"])
+    """Lesions and patients followed to ``week`` and those in complete remission (size 0) then."""
+    at = [r for r in derived(data, "rows", rows) if r["week"] == week]
+    followed_l = [r["lesion_id"] for r in at if r["status"] == "measured"]
+    complete_l = [r["lesion_id"] for r in at if r["status"] == "measured" and r["size_mm"] == 0]
     patients = list(_patients(data)["patient_id"])
-    followed_p = [p for p in patients if (at.loc[at["patient_id"] == p, "status"] == "measured").all() and (at["patient_id"] == p).any()]
-    complete_p = [p for p in followed_p if (at.loc[at["patient_id"] == p, "size_mm"] == 0).all()]
+    by_patient: dict[str, list[dict]] = {}
+    for r in at:
+        by_patient.setdefault(r["patient_id"], []).append(r)
+    followed_p = [p for p in patients if p in by_patient and all(r["status"] == "measured" for r in by_patient[p])]
+    complete_p = [p for p in followed_p if all(r["size_mm"] == 0 for r in by_patient[p])]
     lesions = list(data["lesions"]["lesion_id"])
     return followed_l, complete_l, followed_p, complete_p, patients, lesions
 
