@@ -39,13 +39,21 @@ def to_fraction(x) -> Fraction:
         return Fraction(int(x))
     if isinstance(x, int):
         return Fraction(x)
-    if isinstance(x, (float, Decimal, str)):
-        if isinstance(x, float) and not math.isfinite(x):
+    if isinstance(x, float):
+        if not math.isfinite(x):
             raise CasebookError(f"cannot compute with a non-finite value {x!r}")
+        return _float_fraction(x)
+    if isinstance(x, (Decimal, str)):
         return Fraction(str(x))
     if hasattr(x, "item"):  # numpy / pandas scalars
         return to_fraction(x.item())
     raise CasebookError(f"cannot turn {x!r} into a number")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _float_fraction(x: float) -> Fraction:
+    # kept: parsing the decimal text is the slow part, and the audit converts the same sizes thousands of times
+    return Fraction(str(x))
 
 
 def round_half_up(x, decimals: int = 0) -> Fraction:

@@ -11,7 +11,8 @@ from casebook.audit.compare import parse_numbers
 from casebook.audit.evidence import Evidence
 from casebook.audit.hypotheses import Hypothesis, State, digit_edits
 
-COARSE = 5  # the outcome grid of an omitted row, refined to single units around its best values
+COARSE = 10  # the outcome grid of an omitted row, refined every STEP units and then every unit around its best
+STEP = 3
 
 
 def readings(ev: Evidence) -> list[Hypothesis]:
@@ -86,8 +87,11 @@ def omissions(ev: Evidence, state: State, current: dict[str, bool], parents: dic
     return out
 
 
-def solved(ev: Evidence, name: str, o, parent: str, state: State, current: dict[str, bool]) -> Hypothesis:
-    outcomes = _solve(ev, name, o, parent, state, current)
+def solved(ev: Evidence, name: str, o, parent: str, state: State, current: dict[str, bool],
+           start: dict | None = None) -> Hypothesis:
+    """The row of ``parent`` with the outcomes that explain most given ``state`` (``start``: the outcomes solved
+    before, from which one pass suffices)."""
+    outcomes = _solve(ev, name, o, parent, state, current, start)
     best = {slot: representative(values) for slot, values in outcomes.items()}
     label = o.describe(parent, {slot: _span(values) for slot, values in outcomes.items()})
     return Hypothesis("omission", f"omission:{name}", (name, parent, tuple(sorted(best.items()))), label)
@@ -148,24 +152,28 @@ def best_parents(ev: Evidence, name: str, o, current: dict[str, bool]) -> list[s
     return [p for p, s in scores.items() if s == top]
 
 
-def _solve(ev: Evidence, name: str, o, parent: str, state: State, current: dict[str, bool]) -> dict[str, list]:
-    """Per outcome, the values that explain most (coarse grid, then single units around the best)."""
+def _solve(ev: Evidence, name: str, o, parent: str, state: State, current: dict[str, bool],
+           start: dict | None = None) -> dict[str, list]:
+    """Per outcome, the values that explain most: a grid every :data:`COARSE` units, then every unit around the best."""
     slots = o.slots(ev.tables)
     _moved, by_slot = dependencies(ev, name, o, parent)
-    chosen = _defaults(o, ev.tables)
+    chosen = dict(start) if start else _defaults(o, ev.tables)
     best: dict[str, list] = {}
-    for _ in range(2):  # twice: one outcome's best can depend on another's (lost at one week is lost at the next)
+    # twice from the defaults: one outcome's best can depend on another's (lost at one week is lost at the next);
+    # once from outcomes solved before
+    for _ in range(1 if start else 2):
         for slot, values in slots.items():
             def scores_of(vs, slot=slot):
                 return {v: _score(ev, state | {_probe(name, parent, {**chosen, slot: v})}, by_slot[slot], current)
                         for v in vs}
-            coarse = [v for i, v in enumerate(values) if isinstance(v, str) or i % COARSE == 0]
-            scores = scores_of(coarse)
-            top = max(scores.values())
-            idx = [i for i, v in enumerate(values) if scores.get(v) == top and not isinstance(v, str)]
-            near = {values[j] for i in idx for j in range(max(0, i - COARSE + 1), min(len(values), i + COARSE))
-                    if not isinstance(values[j], str)}
-            scores.update(scores_of(sorted(near - set(scores))))
+            scores = scores_of([v for i, v in enumerate(values) if isinstance(v, str) or i % COARSE == 0])
+            for step in (STEP, 1):  # narrower and finer around the best values so far
+                top = max(scores.values())
+                idx = [i for i, v in enumerate(values) if scores.get(v) == top and not isinstance(v, str)]
+                reach = COARSE if step == STEP else STEP
+                near = {values[j] for i in idx for j in range(max(0, i - reach + 1), min(len(values), i + reach), step)
+                        if not isinstance(values[j], str)}
+                scores.update(scores_of(sorted(near - set(scores))))
             top = max(scores.values())
             best[slot] = [v for v in values if scores.get(v) == top]
             chosen[slot] = representative(best[slot])

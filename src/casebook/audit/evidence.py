@@ -7,6 +7,7 @@ import pandas as pd
 
 from casebook.audit import compare
 from casebook.audit.hypotheses import Hypothesis, State, apply, claim_cell, printed_texts
+from casebook.audit.memo import memo
 from casebook.audit.model import CELLS, KINDS, OMISSIONS, Reading, _load_functions, parse_args, readings_for
 from casebook.audit.verdicts import judge, text
 
@@ -45,7 +46,8 @@ class Evidence:
         self.omissions = {name: o for name, (rep, o) in sorted(OMISSIONS.items()) if rep == report}
         self._readings: dict[tuple, list[Reading]] = {}
         self._verdicts: dict[tuple, object] = {}
-        self._rows = {cid: c for cid, c in self.claims.iterrows()}  # .loc on every judgement is slow
+        self._kept: dict = {}  # what recompute functions derive from each variant of the tables (audit.memo)
+        self._rows = dict(self.claims.iterrows())  # .loc on every judgement is slow
         self._tables: dict[tuple, dict] = {(): tables}
         self.reads: dict[str, set[str]] = {}  # claim id -> the tables its recompute function reads
         self.memo: dict = {}  # what the search learns once about this evidence (an omitted row's dependencies)
@@ -68,7 +70,9 @@ class Evidence:
     def tables_for(self, state: State) -> dict:
         key = self.data_key(state)
         if key not in self._tables:
-            self._tables[key] = apply(frozenset(key), self.tables, self.keys, self.omissions)
+            # one hypothesis on the tables of the others: a misprinted cell is set once for every omitted row tried
+            *rest, last = sorted(key, key=lambda h: h.family != "misprint")
+            self._tables[key] = apply(frozenset({last}), self.tables_for(frozenset(rest)), self.keys, self.omissions)
         return self._tables[key]
 
     def readings(self, cid: str, state: State) -> list[Reading]:
@@ -77,7 +81,8 @@ class Evidence:
             c = self._rows[cid]
             tables = _Recorder(self.tables_for(state))
             try:
-                self._readings[key] = readings_for(c["function"], parse_args(c.get("args")), {self.report: tables})
+                with memo(self._kept):
+                    self._readings[key] = readings_for(c["function"], parse_args(c.get("args")), {self.report: tables})
             except (ArithmeticError, ValueError, KeyError, IndexError) as e:
                 if not key[1]:
                     raise

@@ -40,7 +40,8 @@ class Hypothesis:
 
     @property
     def changes_data(self) -> bool:
-        return self.family in ("misprint", "omission")
+        """An omitted row or a misprinted data cell; a misprint of a number only a claim prints changes its text."""
+        return self.family == "omission" or (self.family == "misprint" and self.value[0].startswith("cell:"))
 
 
 State = frozenset  # of Hypothesis

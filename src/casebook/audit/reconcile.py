@@ -73,6 +73,7 @@ class Search:
         self.ev = ev
         self.base = ev.matched(ev.ids, frozenset())
         self._moved: dict = {}
+        self.alone: dict[Hypothesis, tuple[str, ...]] = {}  # hypothesis -> the flagged claims it explains alone
 
     def moved(self, h: Hypothesis) -> set[str]:
         """The claims a hypothesis can move (data hypotheses: measured against the evidence as transcribed)."""
@@ -105,14 +106,29 @@ class Search:
             return None
         new = state | {h}
         old = next((x for x in state if x.family == "omission"), None)
-        if old is not None and h.family in ("reading", "rounding") and self.moved(h) & self.moved(old):
+        if old is not None and h.family != "omission" and self.moved(h) & self.outcome_claims(old) and self._fresh(state, h):
+            # the row's outcomes were solved for the other hypotheses: solve them again with this one (a misprinted
+            # size moves a mean that the outcomes were solved to match)
             rest = new - {old}
-            name, parent, _ = old.value
-            # solved without the misprints so far: they seldom move the row's outcomes, and each would need
-            # every outcome recomputed again
-            plain = frozenset(x for x in rest if x.family != "misprint")
-            new = rest | {candidates.solved(self.ev, name, self.ev.omissions[name], parent, plain, self.status(plain))}
+            name, parent, outcomes = old.value
+            new = rest | {candidates.solved(self.ev, name, self.ev.omissions[name], parent, rest, self.status(rest),
+                                            dict(outcomes))}
         return new
+
+    def _fresh(self, state: State, h: Hypothesis) -> bool:
+        """Worth solving the row again for: a reading or the rounding (cheap: no data changes), or a misprint that
+        alone explains a claim ``state`` leaves flagged (solving again for every misprinted number would cost
+        thousands of recomputations)."""
+        if h.family != "misprint":
+            return True
+        now = self.status(state)
+        return any(not now[c] for c in self.alone.get(h, ()))
+
+    def outcome_claims(self, h: Hypothesis) -> set[str]:
+        """The claims an omitted row's outcomes move (not those its mere presence moves, such as counts)."""
+        name, parent, _ = h.value
+        _moved, by_slot = candidates.dependencies(self.ev, name, self.ev.omissions[name], parent)
+        return set().union(*by_slot.values())
 
 
 def reconcile(ev: Evidence, max_steps: int = 8) -> Reconciliation:
@@ -163,6 +179,7 @@ def _rivals(search: Search, pool: list[Hypothesis], flagged: set[str]) -> dict[s
     found: dict[str, list[tuple[int, Hypothesis]]] = {}
     for h in pool:
         gain, explained, broken = search.score(frozenset({h}), flagged)
+        search.alone[h] = explained
         if not broken:
             for c in explained:
                 found.setdefault(c, []).append((gain, h))

@@ -11,47 +11,47 @@ from fractions import Fraction
 import pandas as pd
 
 from casebook.audit.compare import fmt
+from casebook.audit.memo import kept
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, rows, mean, row, share, transcribed
+from casebook.audit.readings import F, mean, row, rows, share, transcribed
 from casebook.reports.sts_series.terms import regimen_name
 
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
 
-_JOINED: dict[tuple[int, int], tuple] = {}  # (id(measurements), id(lesions)) -> (measurements, lesions, joined, derived)
-
-
 def _measurements(data: Tables) -> pd.DataFrame:
-    """Every measurement with its patient and its lesion's baseline size (the join is kept for the same two
-    tables: the reconciliation recomputes claims on many variants of them). Callers never change it in place."""
+    """Every measurement with its patient and its lesion's baseline size (kept for the same two tables while the
+    reconciliation searches: :mod:`casebook.audit.memo`). Callers never change it in place."""
     meas, les = data["measurements"], data["lesions"]
-    return _joined(data)[2]
+    return kept((meas, les), "joined", lambda: _join(meas, les))
 
 
-def _joined(data: Tables) -> tuple:
-    meas, les = data["measurements"], data["lesions"]
-    hit = _JOINED.get((id(meas), id(les)))
-    if hit is not None and hit[0] is meas and hit[1] is les:
-        return hit
+def _join(meas: pd.DataFrame, les: pd.DataFrame) -> pd.DataFrame:
     m = meas.merge(les[["lesion_id", "patient_id"]], on="lesion_id")
     base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
     m["baseline_mm"] = m["lesion_id"].map(base)
-    if len(_JOINED) > 256:
-        _JOINED.clear()
-    _JOINED[(id(meas), id(les))] = hit = (meas, les, m, {})
-    return hit
+    return m
 
 
-def derived(data: Tables, key, make):
-    """What ``make(joined measurements)`` gives, kept with the join (the same two tables give the same result)."""
-    _meas, _les, m, kept = _joined(data)
-    if key not in kept:
-        kept[key] = make(m)
-    return kept[key]
+def _joined_rows(data: Tables) -> list[dict]:
+    """:func:`_measurements` as rows (dicts), joined in plain Python: what most recompute functions iterate over."""
+    meas, les = data["measurements"], data["lesions"]
+    return kept((meas, les), "joined-rows", lambda: _join_rows(meas, les))
 
 
-def _measured(data: Tables, week: int) -> pd.DataFrame:
-    return derived(data, ("measured", week), lambda m: m[(m["week"] == week) & (m["status"] == "measured")])
+def _join_rows(meas: pd.DataFrame, les: pd.DataFrame) -> list[dict]:
+    patient = dict(zip(les["lesion_id"].tolist(), les["patient_id"].tolist(), strict=True))
+    out = [{**r, "patient_id": patient[r["lesion_id"]]} for r in rows(meas) if r["lesion_id"] in patient]
+    base = {r["lesion_id"]: r["size_mm"] for r in out if r["week"] == 0}
+    for r in out:
+        r["baseline_mm"] = base.get(r["lesion_id"], float("nan"))
+    return out
+
+
+def _measured(data: Tables, week: int) -> list[dict]:
+    """The measured rows of ``week`` (joined: patient and baseline size)."""
+    every = _joined_rows(data)
+    return kept((every,), ("measured", week), lambda: [r for r in every if r["week"] == week and r["status"] == "measured"])
 
 
 def _pct_from_sizes(row) -> Fraction:
@@ -60,7 +60,7 @@ def _pct_from_sizes(row) -> Fraction:
 
 
 def _followed_lesions(data: Tables, week: int) -> list[str]:
-    return list(_measured(data, week)["lesion_id"])
+    return [r["lesion_id"] for r in _measured(data, week)]
 
 
 def _patients(data: Tables) -> pd.DataFrame:

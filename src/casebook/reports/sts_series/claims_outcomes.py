@@ -8,35 +8,32 @@ import pandas as pd
 
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, rows, mean, percent
+from casebook.audit.readings import F, mean, percent, rows
 from casebook.reports.sts_series.claims import (
     _followed_lesions,
+    _joined_rows,
     _measured,
-    _measurements,
     _patients,
     _pct_from_sizes,
-    derived,
 )
 
 # --- sts-series: sizes and reductions ------------------------------------------------------------
 
 @recompute("lesion_size", cell="measurements:{lesion}/{week}.size_mm")
 def lesion_size(data: Tables, lesion: str, week: str) -> list[Reading]:
-    m = _measurements(data)
-    r = m[(m["lesion_id"] == lesion) & (m["week"] == int(week))]
-    if len(r) != 1 or r.iloc[0]["status"] != "measured":
+    r = [x for x in _joined_rows(data) if x["lesion_id"] == lesion and x["week"] == int(week)]
+    if len(r) != 1 or r[0]["status"] != "measured":
         return [Reading(f"size of {lesion} at week {week}", None, "not measured")]
-    return [Reading(f"size of {lesion} at week {week} (transcribed)", F(r.iloc[0]["size_mm"]),
-                    f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r.iloc[0]['size_mm']))}")]
+    return [Reading(f"size of {lesion} at week {week} (transcribed)", F(r[0]["size_mm"]),
+                    f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r[0]['size_mm']))}")]
 
 
 @recompute("reduction_pct", cell="measurements:{lesion}/{week}.reduction_printed_pct")
 def reduction_pct(data: Tables, lesion: str, week: str) -> list[Reading]:
-    m = _measured(data, int(week))
-    r = m[m["lesion_id"] == lesion]
+    r = [x for x in _measured(data, int(week)) if x["lesion_id"] == lesion]
     if len(r) != 1:
         return [Reading(f"reduction of {lesion} at week {week}", None, "not measured")]
-    r = r.iloc[0]
+    r = r[0]
     value = _pct_from_sizes(r)
     b, s = F(r["baseline_mm"]), F(r["size_mm"])
     return [Reading("from the sizes", value, f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")]
@@ -62,11 +59,11 @@ def _per_patient(m: pd.DataFrame, pct) -> list[tuple[str, Fraction]]:
 
 
 def _pooled(name: str, m: pd.DataFrame, key: str = "pooled-sizes") -> Reading:
-    b = sum((F(v) for v in m["baseline_mm"]), Fraction(0))
-    s = sum((F(v) for v in m["size_mm"]), Fraction(0))
+    bases, sizes = [F(r["baseline_mm"]) for r in rows(m)], [F(r["size_mm"]) for r in rows(m)]
+    b, s = sum(bases, Fraction(0)), sum(sizes, Fraction(0))
     value = (b - s) / b * 100
-    return Reading(name, value, f"total size ({'+'.join(fmt(F(v)) for v in m['baseline_mm'])} = {fmt(b)} mm) "
-                                f"-> ({'+'.join(fmt(F(v)) for v in m['size_mm'])} = {fmt(s)} mm): "
+    return Reading(name, value, f"total size ({'+'.join(fmt(v) for v in bases)} = {fmt(b)} mm) "
+                                f"-> ({'+'.join(fmt(v) for v in sizes)} = {fmt(s)} mm): "
                                 f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%", key=key)
 
 
@@ -80,7 +77,8 @@ def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[R
     printed, sizes = _lesion_pcts(m)
     out.append(mean(f"per lesion{label}, printed %", printed, Fraction(1), key=f"lesion-printed{suffix}"))
     out.append(mean(f"per lesion{label}, % from sizes", sizes, key=f"lesion-sizes{suffix}"))
-    if m["patient_id"].duplicated().any():
+    pids = [r["patient_id"] for r in rows(m)]
+    if len(set(pids)) != len(pids):
         for kind, source, pct in (("printed %", "printed", lambda r: F(r["reduction_printed_pct"])),
                                   ("% from sizes", "sizes", _pct_from_sizes)):
             values = _per_patient(m, pct)
@@ -98,7 +96,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
     m = _measured(data, w)
     out = _reduction_readings(m, "")
     followed = set(_followed_lesions(data, 12))
-    sub = m[m["lesion_id"].isin(followed)]
+    sub = [r for r in m if r["lesion_id"] in followed]
     if len(sub) != len(m):
         out += _reduction_readings(sub, ", only lesions followed to week 12", "-followed12")
     return out
@@ -107,7 +105,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
 @recompute("mean_reduction_remaining", kind="mean_reduction")
 def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
     m = _measured(data, int(week))
-    rest = m[m["size_mm"] > 0]
+    rest = [r for r in m if r["size_mm"] > 0]
     printed, sizes = _lesion_pcts(rest)
     return [
         mean("lesions not in complete remission, printed %", printed, Fraction(1), key="lesion-printed"),
@@ -129,7 +127,7 @@ def _each_lesion(rest: pd.DataFrame) -> Reading:
 
 def _remission(data: Tables, week: int):
     """Lesions and patients followed to ``week`` and those in complete remission (size 0) then."""
-    at = [r for r in derived(data, "rows", rows) if r["week"] == week]
+    at = [r for r in _joined_rows(data) if r["week"] == week]
     followed_l = [r["lesion_id"] for r in at if r["status"] == "measured"]
     complete_l = [r["lesion_id"] for r in at if r["status"] == "measured" and r["size_mm"] == 0]
     patients = list(_patients(data)["patient_id"])

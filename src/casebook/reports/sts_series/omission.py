@@ -36,8 +36,7 @@ def _baseline(tables: Tables) -> Fraction:
 
 def _build(tables: Tables, parent: str, outcomes: dict) -> Tables:
     les = tables["lesions"]
-    template = les[les["patient_id"] == parent].iloc[0].copy()
-    template["lesion_id"] = NEW
+    template = les[les["patient_id"] == parent].iloc[[0]].assign(lesion_id=NEW)  # a frame: the columns keep their types
     base = _baseline(tables)
     rows = [{"lesion_id": NEW, "week": 0, "status": "measured", "size_mm": float(base)}]
     lost = False
@@ -50,8 +49,9 @@ def _build(tables: Tables, parent: str, outcomes: dict) -> Tables:
             rows.append({"lesion_id": NEW, "week": w, "status": "measured",
                          "size_mm": float(base * (100 - x) / 100), "reduction_printed_pct": float(x)})
     out = dict(tables)
-    out["lesions"] = pd.concat([les, template.to_frame().T], ignore_index=True)
-    out["measurements"] = pd.concat([tables["measurements"], pd.DataFrame(rows)], ignore_index=True)
+    meas = tables["measurements"]
+    out["lesions"] = pd.concat([les, template], ignore_index=True)
+    out["measurements"] = pd.concat([meas, pd.DataFrame(rows, columns=meas.columns)], ignore_index=True)
     return out
 
 
