@@ -37,7 +37,7 @@ def series(request, tmp_path_factory):
     report = request.param
     module = __import__(f"{get(report).package}.synthetic", fromlist=["write_series"])
     folder = module.write_series(tmp_path_factory.mktemp("fixture") / "series", SEED)
-    claims = pd.DataFrame([{c: "" for c in COLUMNS} | {"report": report, "function": "lesion_count"}])
+    claims = pd.DataFrame([dict.fromkeys(COLUMNS, "") | {"report": report, "function": "lesion_count"}])
     return report, audit.load_data(claims, {report: str(folder)})
 
 
@@ -61,7 +61,7 @@ def register(report: str, data, kinds: dict) -> pd.DataFrame:
     """The register of the series as it is: each claim printed as its primary reading shows at integer precision."""
     rows = []
     for cid, function, args, rule, kind in _spec(data[report]):
-        claim = {c: "" for c in COLUMNS} | {"claim_id": cid, "report": report, "function": function, "args": args,
+        claim = dict.fromkeys(COLUMNS, "") | {"claim_id": cid, "report": report, "function": function, "args": args,
                                               "rule": rule, "reading_kind": kind, "statement": cid, "location": cid}
         readings = audit.readings_for(function, audit.parse_args(args), data)
         key = kinds[kind][0] if kind else readings[0].key
