@@ -7,6 +7,7 @@ round: 62.5 -> 63, 63.25 -> 63.3) and :func:`number` (no trailing zeros: 3, 12.5
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -38,13 +39,21 @@ def to_fraction(x) -> Fraction:
         return Fraction(int(x))
     if isinstance(x, int):
         return Fraction(x)
-    if isinstance(x, (float, Decimal, str)):
-        if isinstance(x, float) and not math.isfinite(x):
+    if isinstance(x, float):
+        if not math.isfinite(x):
             raise CasebookError(f"cannot compute with a non-finite value {x!r}")
+        return _float_fraction(x)
+    if isinstance(x, (Decimal, str)):
         return Fraction(str(x))
     if hasattr(x, "item"):  # numpy / pandas scalars
         return to_fraction(x.item())
     raise CasebookError(f"cannot turn {x!r} into a number")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _float_fraction(x: float) -> Fraction:
+    # kept: parsing the decimal text is the slow part, and the audit converts the same sizes thousands of times
+    return Fraction(str(x))
 
 
 def round_half_up(x, decimals: int = 0) -> Fraction:
@@ -89,6 +98,18 @@ def decimals(text: str) -> int:
 
 def fixed(x, decimals: int) -> str:
     """A number rounded half-up to exactly ``decimals`` places, trailing zeros kept (12.50)."""
+    if isinstance(x, Fraction):
+        return _fixed_fraction(x, decimals)
+    return _fixed(x, decimals)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _fixed_fraction(x: Fraction, decimals: int) -> str:
+    # kept: the audit shows the same fractions in thousands of arithmetic strings
+    return _fixed(x, decimals)
+
+
+def _fixed(x, decimals: int) -> str:
     r = round_half_up(x, decimals)
     return f"{Decimal(r.numerator) / Decimal(r.denominator):.{decimals}f}"
 

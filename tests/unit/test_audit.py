@@ -13,7 +13,6 @@ from casebook.audit import compare
 from casebook.audit.model import FUNCTIONS, Grim
 from casebook.data.load import load_claims
 from casebook.exceptions import CasebookError
-from casebook.reports.sts_series import missing_lesion
 
 REQUIRED_FIRST = ["claim_id", "report", "location", "statement", "printed", "primary_reading", "primary_value",
                   "alternatives", "verdict", "reason", "root_cause"]
@@ -349,14 +348,6 @@ def test_arithmetic_can_be_checked_by_hand(results):
     assert "(163-17)/163 × 100 = 89.57%" in a["sts-results-reduction-w12"]
 
 
-@pytest.mark.slow  # a second or more: make test, not make check
-def test_missing_lesion_scenarios(data):
-    s = missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%")
-    assert set(s["injections"]) == {1}
-    assert set(s["week12_pct"]) == {100}
-    assert s["week4_pct"].min() == 93 and s["week4_pct"].max() == 100
-
-
 def test_audit_is_deterministic(claims, data, results):
     again = audit.audit(claims, data)
     pd.testing.assert_frame_equal(results, again)
@@ -500,16 +491,6 @@ def test_an_impossible_mean_is_inconsistent_even_if_transcribed(data, monkeypatc
     res = audit.check_claim(_claim(printed="130 (60-150)", rule="transcribed", function="fake_dose"), data)
     assert res.verdict == "inconsistent"
     assert "impossible" in res.matches[0].detail
-
-
-@pytest.mark.slow  # a second or more: make test, not make check
-def test_missing_lesion_scenarios_take_printed_numbers_from_the_register(data):
-    from casebook.data.load import load_claims
-
-    claims = load_claims()
-    assert missing_lesion.missing_lesion_scenarios_from_register(data["sts-series"], claims).equals(
-        missing_lesion.missing_lesion_scenarios(data["sts-series"], 8, 21, "67%", "90%", "50%", "80%")
-    )
 
 
 def test_grim_flag_is_the_check_not_its_prose(results):

@@ -29,6 +29,7 @@ _LAZY = {
     "check_claim": "verdicts", "ClaimResult": "verdicts", "audit_results": "verdicts",
     "audit": "results", "root_causes": "results", "problem_counts": "results", "CAUSE_COLUMNS": "results",
     "reading_declarations": "views",
+    "reconciliation": "findings", "agreement": "findings", "check_agreement": "findings",
     "numeric_points": "views", "output_table": "views", "verdict_counts": "views", "grim_table": "views",
     "register_counts": "views", "register_view": "views", "summary": "views", "TABLE_CAPTION": "views",
 }

@@ -43,6 +43,8 @@ for the stated n, whatever the data.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -54,6 +56,8 @@ from casebook.text import number, round_half_up, to_fraction
 
 RULES = ("exact", "rounded", "transcribed", "range", "maximum", "approximate", "most", "all", "not_derivable")
 APPROX_RELATIVE = Fraction(5, 100)
+# how printed values were rounded: "nearest" (half-up or half-even); the reconciliation tries "truncated"
+ROUNDING: contextvars.ContextVar[str] = contextvars.ContextVar("rounding", default="nearest")
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -121,8 +125,19 @@ def fmt(value, decimals: int = 2) -> str:
 
 
 def matches_printed(value, printed: Printed) -> Match:
-    """Does ``value`` round to ``printed`` at its printed precision (half-up or half-even)?"""
-    v = to_fraction(value)
+    """Does ``value`` round to ``printed`` at its printed precision (half-up or half-even)? Under the rounding
+    hypothesis of the reconciliation (:data:`ROUNDING` set to ``truncated``), only truncation counts."""
+    return _matches_printed(to_fraction(value), printed, ROUNDING.get())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches_printed(v: Fraction, printed: Printed, rounding: str) -> Match:
+    # kept: the reconciliation and the GRIM checks ask the same questions many thousand times
+    if rounding == "truncated":
+        cut = math.floor(v / printed.unit) * printed.unit
+        ok = cut == printed.value
+        return Match(ok, f"{fmt(v, max(2, printed.decimals + 1))} truncates to {fmt_at(cut, printed.decimals)}"
+                         + ("" if ok else f", not {printed.text}"))
     up, even = round_half_up(v, printed.decimals), round_half_even(v, printed.decimals)
     shown = fmt(v, max(2, printed.decimals + 1))
     if v == printed.value:

@@ -83,14 +83,19 @@ def _report_of(module: str) -> str:
 
 
 KINDS: dict[str, str] = {}  # recompute function -> the kind of reading it declares (claim-readings.csv)
+CELLS: dict[str, str] = {}  # recompute function -> the data cell its claims print ('table:{arg}/{arg}.column')
 
 
-def recompute(name: str, kind: str | None = None):
+def recompute(name: str, kind: str | None = None, cell: str | None = None):
     """Register a recompute function of the report whose package defines it, under the register's name for it.
 
     A function that gives several readings declares ``kind``, its kind of reading: the primary reading is then the
     one ``data/claim-readings.csv`` declares for that kind, fixed before any claim is compared (a claim's own
-    ``reading_kind`` in the register overrides it)."""
+    ``reading_kind`` in the register overrides it).
+
+    A function whose claims print one transcribed data cell declares ``cell``, a template filled from the claim's
+    arguments (``measurements:{lesion}/{week}.size_mm``): the reconciliation then treats a misprint of that number as
+    one change to the cell and to every claim that prints it."""
 
     def wrap(func):
         if name in FUNCTIONS:
@@ -98,9 +103,37 @@ def recompute(name: str, kind: str | None = None):
         FUNCTIONS[name] = (_report_of(func.__module__), func)
         if kind:
             KINDS[name] = kind
+        if cell:
+            CELLS[name] = cell
         return func
 
     return wrap
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A row a report's table may have left out, for the reconciliation to solve for.
+
+    ``parents(tables)`` names the rows it may belong to (e.g. the patients); ``slots(tables)`` maps each outcome to
+    solve for (e.g. ``week 4``) to its candidate values, in order; ``build(tables, parent, outcomes)`` returns the
+    tables with the row added; ``describe(parent, outcomes)`` says in words what the row is."""
+
+    name: str
+    parents: Callable[[Tables], list[str]]
+    slots: Callable[[Tables], dict[str, list]]
+    build: Callable[[Tables, str, dict], Tables]
+    describe: Callable[[str, dict], str]
+
+
+OMISSIONS: dict[str, tuple[str, Omission]] = {}  # name -> (report id, omission)
+
+
+def omission(o: Omission) -> Omission:
+    """Register an omission of the report whose package defines its ``build``."""
+    if o.name in OMISSIONS:
+        raise CasebookError(f"omission {o.name!r} registered twice")
+    OMISSIONS[o.name] = (_report_of(o.build.__module__), o)
+    return o
 
 
 def _load_functions() -> None:

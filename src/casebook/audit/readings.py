@@ -7,12 +7,27 @@ from fractions import Fraction
 import pandas as pd
 
 from casebook.audit.compare import fmt, to_fraction
+from casebook.audit.memo import kept
 from casebook.audit.model import Grim, Reading
 from casebook.exceptions import CasebookError
 
 
 def F(x) -> Fraction:
     return to_fraction(x)
+
+
+def rows(df: pd.DataFrame | list[dict]) -> list[dict]:
+    """The rows of a table as dicts: what recompute functions iterate over (``iterrows`` builds a Series per row,
+    which costs more than the arithmetic; the reconciliation recomputes claims thousands of times, and keeps them:
+    :mod:`casebook.audit.memo`). Read them, never change them. Rows already (a list of dicts) are returned as they are."""
+    if isinstance(df, list):
+        return df
+    return kept((df,), "rows", lambda: _rows(df))
+
+
+def _rows(df: pd.DataFrame) -> list[dict]:
+    columns = list(df.columns)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*(df[c].tolist() for c in columns), strict=True)]
 
 
 def share(name: str, hits: list[str], pool: list[str], what: str, key: str = "") -> Reading:

@@ -18,6 +18,7 @@ beside the primary one (a sensitivity analysis); they never make a claim consist
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -69,6 +70,12 @@ def declared(table: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
 
 
 def _grim(printed: str, g: Grim) -> tuple[bool, str]:
+    return _grim_under(printed, g, compare.ROUNDING.get())
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _grim_under(printed: str, g: Grim, _rounding: str) -> tuple[bool, str]:
+    # the rounding is part of the key: the checks round under it
     numbers = compare.parse_numbers(printed)
     if g.kind == "mean":
         return compare.grim_mean(numbers[0], g.n, g.step)
@@ -105,16 +112,23 @@ def _primary(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[s
 def check_claim(claim: pd.Series, data: AuditData, kinds: dict[str, tuple[str, str]] | None = None) -> ClaimResult:
     """Recompute one claim under every reading and judge it under its primary reading, on its own (no siblings)."""
     kinds = declared(None) if kinds is None else kinds
-    rule = claim["rule"]
-    if rule == "not_derivable":
+    if claim["rule"] == "not_derivable":
         return ClaimResult("not derivable", reason="not derivable from the data")
     readings = readings_for(claim["function"], parse_args(claim.get("args")), data)
     if not readings:
         raise CasebookError(f"{where(claim, 'function')}: {claim['function']!r} gave no reading")
+    return judge(claim, readings, kinds)
+
+
+def judge(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[str, str]],
+          printed: str | None = None) -> ClaimResult:
+    """A claim's verdict from its readings (already recomputed), against ``printed`` (default: the register's)."""
+    rule = claim["rule"]
+    printed = claim["printed"] if printed is None else printed
     matches, grims = [], []
     for r in readings:
-        m = compare.compare(rule, claim["printed"], r.value)
-        g = _grim(claim["printed"], r.grim) if r.grim is not None else None
+        m = compare.compare(rule, printed, r.value)
+        g = _grim(printed, r.grim) if r.grim is not None else None
         if g is not None and not g[0] and m.matched:
             m = compare.Match(False, m.detail + "; but " + g[1])
         matches.append(m)

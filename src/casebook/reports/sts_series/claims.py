@@ -11,23 +11,47 @@ from fractions import Fraction
 import pandas as pd
 
 from casebook.audit.compare import fmt
+from casebook.audit.memo import kept
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, mean, row, share, transcribed
+from casebook.audit.readings import F, mean, row, rows, share, transcribed
 from casebook.reports.sts_series.terms import regimen_name
 
 _EXTREMITIES = ("upper extremity", "lower extremity")
 
 
 def _measurements(data: Tables) -> pd.DataFrame:
-    m = data["measurements"].merge(data["lesions"][["lesion_id", "patient_id"]], on="lesion_id")
+    """Every measurement with its patient and its lesion's baseline size (kept for the same two tables while the
+    reconciliation searches: :mod:`casebook.audit.memo`). Callers never change it in place."""
+    meas, les = data["measurements"], data["lesions"]
+    return kept((meas, les), "joined", lambda: _join(meas, les))
+
+
+def _join(meas: pd.DataFrame, les: pd.DataFrame) -> pd.DataFrame:
+    m = meas.merge(les[["lesion_id", "patient_id"]], on="lesion_id")
     base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
     m["baseline_mm"] = m["lesion_id"].map(base)
     return m
 
 
-def _measured(data: Tables, week: int) -> pd.DataFrame:
-    m = _measurements(data)
-    return m[(m["week"] == week) & (m["status"] == "measured")]
+def _joined_rows(data: Tables) -> list[dict]:
+    """:func:`_measurements` as rows (dicts), joined in plain Python: what most recompute functions iterate over."""
+    meas, les = data["measurements"], data["lesions"]
+    return kept((meas, les), "joined-rows", lambda: _join_rows(meas, les))
+
+
+def _join_rows(meas: pd.DataFrame, les: pd.DataFrame) -> list[dict]:
+    patient = dict(zip(les["lesion_id"].tolist(), les["patient_id"].tolist(), strict=True))
+    out = [{**r, "patient_id": patient[r["lesion_id"]]} for r in rows(meas) if r["lesion_id"] in patient]
+    base = {r["lesion_id"]: r["size_mm"] for r in out if r["week"] == 0}
+    for r in out:
+        r["baseline_mm"] = base.get(r["lesion_id"], float("nan"))
+    return out
+
+
+def _measured(data: Tables, week: int) -> list[dict]:
+    """The measured rows of ``week`` (joined: patient and baseline size)."""
+    every = _joined_rows(data)
+    return kept((every,), ("measured", week), lambda: [r for r in every if r["week"] == week and r["status"] == "measured"])
 
 
 def _pct_from_sizes(row) -> Fraction:
@@ -36,7 +60,7 @@ def _pct_from_sizes(row) -> Fraction:
 
 
 def _followed_lesions(data: Tables, week: int) -> list[str]:
-    return list(_measured(data, week)["lesion_id"])
+    return [r["lesion_id"] for r in _measured(data, week)]
 
 
 def _patients(data: Tables) -> pd.DataFrame:
@@ -69,14 +93,14 @@ def lesion_count(data: Tables) -> list[Reading]:
 
 def _injections_per_lesion(data: Tables) -> list[tuple[str, int]]:
     reg = data["regimens"].set_index("patient_id")
-    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for _, r in data["lesions"].iterrows()]
+    return [(r["lesion_id"], int(reg.loc[r["patient_id"], "sessions"])) for r in rows(data["lesions"])]
 
 
 @recompute("injection_count", kind="count_injections")
 def injection_count(data: Tables) -> list[Reading]:
     per_lesion = _injections_per_lesion(data)
     reg = data["regimens"]
-    per_visit = [(r["patient_id"], int(r["sessions"])) for _, r in reg.iterrows()]
+    per_visit = [(r["patient_id"], int(r["sessions"])) for r in rows(reg)]
     a = sum(w for _, w in per_lesion)
     b = sum(w for _, w in per_visit)
     return [
@@ -143,7 +167,7 @@ def study_period(data: Tables) -> list[Reading]:
 @recompute("mean_age")
 def mean_age(data: Tables) -> list[Reading]:
     p = _patients(data)
-    return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for _, r in p.iterrows()], Fraction(1))]
+    return [mean("all patients in Table 1", [(r["patient_id"], F(r["age_years"])) for r in rows(p)], Fraction(1))]
 
 
 @recompute("age_range", kind="range")
@@ -154,7 +178,7 @@ def age_range(data: Tables) -> list[Reading]:
                     f"min({', '.join(map(str, ages))}) = {min(ages)}; max = {max(ages)}", key="all")]
 
 
-@recompute("patient_age")
+@recompute("patient_age", cell="patients:{patient}.age_years")
 def patient_age(data: Tables, patient: str) -> list[Reading]:
     return transcribed(_patients(data), "patients.csv", "patient_id", patient, "age_years", f"age of {patient}")
 
@@ -183,8 +207,8 @@ def diagnoses_within(data: Tables, diagnoses: str) -> list[Reading]:
 
 def _lesion_share(data: Tables, ok) -> list[Reading]:
     les = data["lesions"]
-    hits = [r["lesion_id"] for _, r in les.iterrows() if ok(r)]
-    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for _, r in g.iterrows())]
+    hits = [r["lesion_id"] for r in rows(les) if ok(r)]
+    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(ok(r) for r in rows(g))]
     return [
         share("per lesion", hits, list(les["lesion_id"]), "lesions", key="per-lesion"),
         share("per patient (all of the patient's lesions)", per_patient, sorted(set(les["patient_id"])), "patients",
@@ -210,7 +234,7 @@ def _baseline_with_regimen(data: Tables) -> pd.DataFrame:
 
 
 def _detail(base: pd.DataFrame) -> str:
-    return "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for _, r in base.iterrows())
+    return "; ".join(f"{r['lesion_id']} {r['site_class']} {fmt(F(r['size_mm']))} mm {r['regimen']}" for r in rows(base))
 
 
 @recompute("single_injection_rule")
@@ -261,4 +285,4 @@ def regimen_dose(data: Tables, patient: str) -> list[Reading]:
     return out
 
 
-from casebook.reports.sts_series import claims_events, claims_outcomes  # noqa: E402,F401 - register the rest
+from casebook.reports.sts_series import claims_events, claims_outcomes, omission  # noqa: E402,F401 - register the rest

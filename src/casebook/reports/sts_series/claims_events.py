@@ -7,8 +7,8 @@ from fractions import Fraction
 import pandas as pd
 
 from casebook.audit.model import Reading, Tables, recompute
-from casebook.audit.readings import F, row, share
-from casebook.reports.sts_series.claims import _measured, _measurements, _patients
+from casebook.audit.readings import F, row, rows, share
+from casebook.reports.sts_series.claims import _joined_rows, _measured, _patients
 from casebook.reports.sts_series.terms import regimen_name
 
 
@@ -36,7 +36,8 @@ def complication_share(data: Tables, complication: str) -> list[Reading]:
     reg = data["regimens"]
     hits = set(c.loc[c["complication"] == complication, "patient_id"])
     everyone = list(p["patient_id"])
-    followed = [pid for pid in everyone if pid in set(_measured(data, 12)["patient_id"])]
+    measured = {r["patient_id"] for r in _measured(data, 12)}
+    followed = [pid for pid in everyone if pid in measured]
     weekly = list(reg.loc[reg.apply(regimen_name, axis=1) == "weekly", "patient_id"])
     return [
         share("all patients", [x for x in everyone if x in hits], everyone, "patients", key="all-patients"),
@@ -47,10 +48,9 @@ def complication_share(data: Tables, complication: str) -> list[Reading]:
 
 @recompute("lost_to_follow_up")
 def lost_to_follow_up(data: Tables, patient: str, week: str) -> list[Reading]:
-    m = _measurements(data)
-    rows = m[(m["patient_id"] == patient) & (m["week"] == int(week))]
+    at = [r for r in _joined_rows(data) if r["patient_id"] == patient and r["week"] == int(week)]
     return [share(f"lesions of {patient} lost to follow-up at week {week}",
-                   list(rows.loc[rows["status"] == "lost_to_follow_up", "lesion_id"]), list(rows["lesion_id"]), "lesions")]
+                   [r["lesion_id"] for r in at if r["status"] == "lost_to_follow_up"], [r["lesion_id"] for r in at], "lesions")]
 
 
 @recompute("died_after_treatment")
@@ -96,23 +96,33 @@ def figure_patient_weeks(data: Tables, site: str) -> list[Reading]:
     return [Reading(f"weekly treatments of {r['patient_id']}", value, schedule)]
 
 
-def _last_sizes(data: Tables) -> pd.DataFrame:
-    """Each lesion's baseline and its last measured follow-up size."""
-    m = _measurements(data)
-    fu = m[(m["week"] > 0) & (m["status"] == "measured")].sort_values(["lesion_id", "week"])
-    return fu.groupby("lesion_id", sort=True).tail(1).set_index("lesion_id")
+def _last_sizes(data: Tables) -> dict[str, dict]:
+    """Each lesion's last measured follow-up row (with its baseline), by lesion id (sorted)."""
+    last: dict[str, dict] = {}
+    for r in _joined_rows(data):
+        if r["week"] > 0 and r["status"] == "measured" and (r["lesion_id"] not in last or r["week"] >= last[r["lesion_id"]]["week"]):
+            last[r["lesion_id"]] = r
+    return dict(sorted(last.items()))
 
 
-def _reduced(last: pd.DataFrame, lesion: str) -> bool:
-    return lesion in last.index and F(last.loc[lesion, "size_mm"]) < F(last.loc[lesion, "baseline_mm"])
+def _reduced(last: dict[str, dict], lesion: str) -> bool:
+    return lesion in last and F(last[lesion]["size_mm"]) < F(last[lesion]["baseline_mm"])
+
+
+def _by_patient(les: pd.DataFrame) -> dict[str, list[str]]:
+    """Each patient's lesion ids (patients sorted)."""
+    out: dict[str, list[str]] = {}
+    for pid, lid in zip(les["patient_id"].tolist(), les["lesion_id"].tolist(), strict=True):
+        out.setdefault(pid, []).append(lid)
+    return dict(sorted(out.items()))
 
 
 @recompute("lesions_reduced", kind="share_lesions")
 def lesions_reduced(data: Tables) -> list[Reading]:
     """Partial or total remission: a lesion smaller at its last measurement than at baseline."""
     les, last = data["lesions"], _last_sizes(data)
-    per_patient = [pid for pid, g in les.groupby("patient_id", sort=True) if all(_reduced(last, x) for x in g["lesion_id"])]
-    detail = "; ".join(f"{lid} {F(r['baseline_mm'])}->{F(r['size_mm'])} mm (week {r['week']})" for lid, r in last.iterrows())
+    per_patient = [pid for pid, ids in _by_patient(les).items() if all(_reduced(last, x) for x in ids)]
+    detail = "; ".join(f"{lid} {F(r['baseline_mm'])}->{F(r['size_mm'])} mm (week {r['week']})" for lid, r in last.items())
     a = share("per lesion", [x for x in les["lesion_id"] if _reduced(last, x)], list(les["lesion_id"]),
               "lesions smaller at the last measurement")
     return [Reading(a.name, a.value, f"{a.arithmetic} [{detail}]", a.shown, key="per-lesion"),
@@ -124,9 +134,9 @@ def lesions_reduced(data: Tables) -> list[Reading]:
 def patients_responding(data: Tables) -> list[Reading]:
     """Patients in partial or total remission: every lesion smaller at its last measurement than at baseline."""
     les, last = data["lesions"], _last_sizes(data)
-    ok = [pid for pid, g in les.groupby("patient_id", sort=True) if all(_reduced(last, x) for x in g["lesion_id"])]
+    ok = [pid for pid, ids in _by_patient(les).items() if all(_reduced(last, x) for x in ids)]
     everyone = list(_patients(data)["patient_id"])
-    followed = sorted(set(_measured(data, 12)["patient_id"]))
+    followed = sorted({r["patient_id"] for r in _measured(data, 12)})
     return [share("all patients", [p for p in everyone if p in ok], everyone, "patients in partial or total remission", key="all-patients"),
             share("patients followed to week 12", [p for p in followed if p in ok], followed,
                   "patients in partial or total remission", key="patients-followed")]
@@ -141,13 +151,12 @@ def measured_before_death(data: Tables, diagnosis: str) -> list[Reading]:
         return [Reading(f"the {diagnosis} patient who died", None, f"{len(who)} such patients in the data")]
     pid = who.iloc[0]["patient_id"]
     weeks = int(row(data["regimens"], "patient_id", pid)["sessions"])
-    m = _measurements(data)
-    m = m[(m["patient_id"] == pid) & (m["week"] > 0) & (m["status"] == "measured")]
+    m = [r for r in _joined_rows(data) if r["patient_id"] == pid and r["week"] > 0 and r["status"] == "measured"]
     out = []
     for key, first, label in (("first-week-0", 0, "first injection in week 0"), ("first-week-1", 1, "first injection in week 1")):
         death = first + weeks - 1
-        before = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows() if r["week"] <= death]
-        every = [f"{r['lesion_id']} week {r['week']}" for _, r in m.iterrows()]
+        before = [f"{r['lesion_id']} week {r['week']}" for r in rows(m) if r["week"] <= death]
+        every = [f"{r['lesion_id']} week {r['week']}" for r in rows(m)]
         s = share(f"{label}: measurements no later than the week of the last treatment", before, every, "measurements")
         arithmetic = (f"{pid}: {weeks} weekly treatments in weeks {first}-{death}, died shortly after the last (week {death}); "
                       f"{s.arithmetic}")

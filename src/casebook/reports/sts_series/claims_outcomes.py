@@ -8,62 +8,68 @@ import pandas as pd
 
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
-from casebook.audit.readings import F, mean, percent
-from casebook.reports.sts_series.claims import _followed_lesions, _measured, _measurements, _patients, _pct_from_sizes
+from casebook.audit.readings import F, mean, percent, rows
+from casebook.reports.sts_series.claims import (
+    _followed_lesions,
+    _joined_rows,
+    _measured,
+    _patients,
+    _pct_from_sizes,
+)
 
 # --- sts-series: sizes and reductions ------------------------------------------------------------
 
-@recompute("lesion_size")
+@recompute("lesion_size", cell="measurements:{lesion}/{week}.size_mm")
 def lesion_size(data: Tables, lesion: str, week: str) -> list[Reading]:
-    m = _measurements(data)
-    r = m[(m["lesion_id"] == lesion) & (m["week"] == int(week))]
-    if len(r) != 1 or r.iloc[0]["status"] != "measured":
+    r = [x for x in _joined_rows(data) if x["lesion_id"] == lesion and x["week"] == int(week)]
+    if len(r) != 1 or r[0]["status"] != "measured":
         return [Reading(f"size of {lesion} at week {week}", None, "not measured")]
-    return [Reading(f"size of {lesion} at week {week} (transcribed)", F(r.iloc[0]["size_mm"]),
-                    f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r.iloc[0]['size_mm']))}")]
+    return [Reading(f"size of {lesion} at week {week} (transcribed)", F(r[0]["size_mm"]),
+                    f"measurements.csv {lesion} week {week} size_mm = {fmt(F(r[0]['size_mm']))}")]
 
 
-@recompute("reduction_pct")
+@recompute("reduction_pct", cell="measurements:{lesion}/{week}.reduction_printed_pct")
 def reduction_pct(data: Tables, lesion: str, week: str) -> list[Reading]:
-    m = _measured(data, int(week))
-    r = m[m["lesion_id"] == lesion]
+    r = [x for x in _measured(data, int(week)) if x["lesion_id"] == lesion]
     if len(r) != 1:
         return [Reading(f"reduction of {lesion} at week {week}", None, "not measured")]
-    r = r.iloc[0]
+    r = r[0]
     value = _pct_from_sizes(r)
     b, s = F(r["baseline_mm"]), F(r["size_mm"])
     return [Reading("from the sizes", value, f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%")]
 
 
 def _lesion_pcts(m: pd.DataFrame) -> tuple[list, list]:
-    printed = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in m.iterrows()]
-    sizes = [(r["lesion_id"], _pct_from_sizes(r)) for _, r in m.iterrows()]
+    records = rows(m)
+    printed = [(r["lesion_id"], F(r["reduction_printed_pct"])) for r in records]
+    sizes = [(r["lesion_id"], _pct_from_sizes(r)) for r in records]
     return printed, sizes
 
 
+def _by_patient(m: pd.DataFrame, pct) -> dict[str, list[Fraction]]:
+    """Each patient's values (patients sorted, lesions in table order)."""
+    out: dict[str, list[Fraction]] = {}
+    for r in rows(m):
+        out.setdefault(r["patient_id"], []).append(pct(r))
+    return dict(sorted(out.items()))
+
+
 def _per_patient(m: pd.DataFrame, pct) -> list[tuple[str, Fraction]]:
-    out = []
-    for pid, g in m.groupby("patient_id", sort=True):
-        values = [pct(r) for _, r in g.iterrows()]
-        out.append((pid, sum(values, Fraction(0)) / len(values)))
-    return out
+    return [(pid, sum(values, Fraction(0)) / len(values)) for pid, values in _by_patient(m, pct).items()]
 
 
 def _pooled(name: str, m: pd.DataFrame, key: str = "pooled-sizes") -> Reading:
-    b = sum((F(v) for v in m["baseline_mm"]), Fraction(0))
-    s = sum((F(v) for v in m["size_mm"]), Fraction(0))
+    bases, sizes = [F(r["baseline_mm"]) for r in rows(m)], [F(r["size_mm"]) for r in rows(m)]
+    b, s = sum(bases, Fraction(0)), sum(sizes, Fraction(0))
     value = (b - s) / b * 100
-    return Reading(name, value, f"total size ({'+'.join(fmt(F(v)) for v in m['baseline_mm'])} = {fmt(b)} mm) "
-                                f"-> ({'+'.join(fmt(F(v)) for v in m['size_mm'])} = {fmt(s)} mm): "
+    return Reading(name, value, f"total size ({'+'.join(fmt(v) for v in bases)} = {fmt(b)} mm) "
+                                f"-> ({'+'.join(fmt(v) for v in sizes)} = {fmt(s)} mm): "
                                 f"({fmt(b)}-{fmt(s)})/{fmt(b)} × 100 = {fmt(value)}%", key=key)
 
 
 def _pct_of_mean_per_patient(m: pd.DataFrame, pct) -> str:
-    parts = []
-    for _pid, g in m.groupby("patient_id", sort=True):
-        values = [pct(r) for _, r in g.iterrows()]
-        parts.append(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}")
-    return "+".join(parts)
+    return "+".join(fmt(values[0]) if len(values) == 1 else f"({'+'.join(fmt(v) for v in values)})/{len(values)}"
+                    for values in _by_patient(m, pct).values())
 
 
 def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[Reading]:
@@ -71,7 +77,8 @@ def _reduction_readings(m: pd.DataFrame, label: str, suffix: str = "") -> list[R
     printed, sizes = _lesion_pcts(m)
     out.append(mean(f"per lesion{label}, printed %", printed, Fraction(1), key=f"lesion-printed{suffix}"))
     out.append(mean(f"per lesion{label}, % from sizes", sizes, key=f"lesion-sizes{suffix}"))
-    if m["patient_id"].duplicated().any():
+    pids = [r["patient_id"] for r in rows(m)]
+    if len(set(pids)) != len(pids):
         for kind, source, pct in (("printed %", "printed", lambda r: F(r["reduction_printed_pct"])),
                                   ("% from sizes", "sizes", _pct_from_sizes)):
             values = _per_patient(m, pct)
@@ -89,7 +96,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
     m = _measured(data, w)
     out = _reduction_readings(m, "")
     followed = set(_followed_lesions(data, 12))
-    sub = m[m["lesion_id"].isin(followed)]
+    sub = [r for r in m if r["lesion_id"] in followed]
     if len(sub) != len(m):
         out += _reduction_readings(sub, ", only lesions followed to week 12", "-followed12")
     return out
@@ -98,7 +105,7 @@ def mean_reduction(data: Tables, week: str) -> list[Reading]:
 @recompute("mean_reduction_remaining", kind="mean_reduction")
 def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
     m = _measured(data, int(week))
-    rest = m[m["size_mm"] > 0]
+    rest = [r for r in m if r["size_mm"] > 0]
     printed, sizes = _lesion_pcts(rest)
     return [
         mean("lesions not in complete remission, printed %", printed, Fraction(1), key="lesion-printed"),
@@ -111,7 +118,7 @@ def mean_reduction_remaining(data: Tables, week: str) -> list[Reading]:
 def _each_lesion(rest: pd.DataFrame) -> Reading:
     """The literal reading of '80% remission in the remaining': every such lesion at that reduction. It holds only
     if the lowest printed reduction does, so the lowest is its value."""
-    values = [(r["lesion_id"], F(r["reduction_printed_pct"])) for _, r in rest.iterrows()]
+    values = [(r["lesion_id"], F(r["reduction_printed_pct"])) for r in rows(rest)]
     low = min(v for _, v in values)
     listed = ", ".join(f"{lid} {fmt(v)}" for lid, v in values)
     return Reading("each lesion not in complete remission, printed % (the lowest shown)", low,
@@ -119,13 +126,16 @@ def _each_lesion(rest: pd.DataFrame) -> Reading:
 
 
 def _remission(data: Tables, week: int):
-    m = _measurements(data)
-    at = m[m["week"] == week]
-    followed_l = list(at.loc[at["status"] == "measured", "lesion_id"])
-    complete_l = list(at.loc[(at["status"] == "measured") & (at["size_mm"] == 0), "lesion_id"])
+    """Lesions and patients followed to ``week`` and those in complete remission (size 0) then."""
+    at = [r for r in _joined_rows(data) if r["week"] == week]
+    followed_l = [r["lesion_id"] for r in at if r["status"] == "measured"]
+    complete_l = [r["lesion_id"] for r in at if r["status"] == "measured" and r["size_mm"] == 0]
     patients = list(_patients(data)["patient_id"])
-    followed_p = [p for p in patients if (at.loc[at["patient_id"] == p, "status"] == "measured").all() and (at["patient_id"] == p).any()]
-    complete_p = [p for p in followed_p if (at.loc[at["patient_id"] == p, "size_mm"] == 0).all()]
+    by_patient: dict[str, list[dict]] = {}
+    for r in at:
+        by_patient.setdefault(r["patient_id"], []).append(r)
+    followed_p = [p for p in patients if p in by_patient and all(r["status"] == "measured" for r in by_patient[p])]
+    complete_p = [p for p in followed_p if all(r["size_mm"] == 0 for r in by_patient[p])]
     lesions = list(data["lesions"]["lesion_id"])
     return followed_l, complete_l, followed_p, complete_p, patients, lesions
 
