@@ -74,7 +74,7 @@ FUNCTIONS: dict[str, tuple[str, Callable[..., list]]] = {}  # name -> (report id
 
 
 def _report_of(module: str) -> str:
-    from casebook.reports import registry
+    from casebook.registry import registry
 
     for report in registry().values():
         if module == report.package or module.startswith(report.package + "."):
@@ -137,7 +137,7 @@ def omission(o: Omission) -> Omission:
 
 
 def _load_functions() -> None:
-    from casebook.reports import registry
+    from casebook.registry import registry
 
     for report in registry().values():
         if report.has_module("claims") and f"{report.package}.claims" not in sys.modules:

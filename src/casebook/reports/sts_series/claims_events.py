@@ -8,7 +8,7 @@ import pandas as pd
 
 from casebook.audit.model import Reading, Tables, recompute
 from casebook.audit.readings import F, row, rows, share
-from casebook.reports.sts_series.claims import _joined_rows, _measured, _patients
+from casebook.reports.sts_series.claim_rows import _joined_rows, _measured, _patients
 from casebook.reports.sts_series.terms import regimen_name
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from casebook.audit.compare import fmt
 from casebook.audit.model import Grim, Reading, Tables, recompute
 from casebook.audit.readings import F, mean, percent, rows
-from casebook.reports.sts_series.claims import (
+from casebook.reports.sts_series.claim_rows import (
     _followed_lesions,
     _joined_rows,
     _measured,
