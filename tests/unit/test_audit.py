@@ -197,7 +197,7 @@ def test_every_named_function_exists_and_runs(claims, data):
             assert pd.isna(c["function"]), f"{c['claim_id']}: a not-derivable claim names no function"
             assert isinstance(c["note"], str) and c["note"], f"{c['claim_id']}: give the reason it is not derivable"
             continue
-        assert c["function"] in FUNCTIONS, f"{c['claim_id']}: unknown function {c['function']!r}"
+        assert (c["report"], c["function"]) in FUNCTIONS, f"{c['claim_id']}: unknown function {c['function']!r}"
         readings = audit.readings_for(c["function"], audit.parse_args(c["args"]), data)
         assert readings, f"{c['claim_id']}: no reading"
         for r in readings:
@@ -205,7 +205,7 @@ def test_every_named_function_exists_and_runs(claims, data):
 
 
 def test_every_registered_function_is_used(claims):
-    assert set(FUNCTIONS) == set(claims["function"].dropna())
+    assert set(FUNCTIONS) == {(r, f) for r, f in zip(claims["report"], claims["function"], strict=True) if isinstance(f, str)}
 
 
 @pytest.mark.parametrize("report", sorted(EXPECTED_NUMBERS))
@@ -394,7 +394,7 @@ def fake(monkeypatch):
         out = [audit.Reading("reading a", Fraction(a), f"a = {a}", key="a")]
         return out + ([audit.Reading("reading b", Fraction(b), f"b = {b}", key="b")] if b else [])
 
-    monkeypatch.setitem(FUNCTIONS, "fake_two", ("sts-series", two))
+    monkeypatch.setitem(FUNCTIONS, ("sts-series", "fake_two"), ("sts-series", two))
     return "fake_two"
 
 
@@ -487,7 +487,7 @@ def test_an_impossible_mean_is_inconsistent_even_if_transcribed(data, monkeypatc
     def fake(data):
         return [audit.Reading("doses", (Fraction(130), Fraction(60), Fraction(150)), "fake", grim=Grim("mean_range", 3))]
 
-    monkeypatch.setitem(FUNCTIONS, "fake_dose", ("sts-series", fake))
+    monkeypatch.setitem(FUNCTIONS, ("sts-series", "fake_dose"), ("sts-series", fake))
     res = audit.check_claim(_claim(printed="130 (60-150)", rule="transcribed", function="fake_dose"), data)
     assert res.verdict == "inconsistent"
     assert "impossible" in res.matches[0].detail

@@ -8,7 +8,7 @@ import pandas as pd
 from casebook.audit import compare
 from casebook.audit.hypotheses import Hypothesis, State, apply, claim_cell, printed_texts
 from casebook.audit.memo import memo
-from casebook.audit.model import CELLS, KINDS, OMISSIONS, Reading, _load_functions, parse_args, readings_for
+from casebook.audit.model import OMISSIONS, Reading, _load_functions, cells_of, kind_of, parse_args, readings_for
 from casebook.audit.verdicts import judge, text
 
 MATCHED = ("consistent", "transcribed")
@@ -42,7 +42,7 @@ class Evidence:
         self.ids = list(self.claims.index)
         self.tables, self.kinds, self.keys = tables, kinds, keys
         self.cells = {cid: cell for cid, c in self.claims.iterrows()
-                      if (cell := claim_cell(c, CELLS, parse_args(c.get("args"))))}
+                      if (cell := claim_cell(c, cells_of(report), parse_args(c.get("args"))))}
         self.omissions = {name: o for name, (rep, o) in sorted(OMISSIONS.items()) if rep == report}
         self._readings: dict[tuple, list[Reading]] = {}
         self._verdicts: dict[tuple, object] = {}
@@ -56,7 +56,7 @@ class Evidence:
 
     def kind(self, cid: str) -> str:
         c = self._rows[cid]
-        return text(c.get("reading_kind")) or KINDS.get(text(c.get("function")), "")
+        return text(c.get("reading_kind")) or kind_of(self.report, text(c.get("function")))
 
     def rule(self, cid: str) -> str:
         return str(self._rows[cid]["rule"])
@@ -82,7 +82,7 @@ class Evidence:
             tables = _Recorder(self.tables_for(state))
             try:
                 with memo(self._kept):
-                    self._readings[key] = readings_for(c["function"], parse_args(c.get("args")), {self.report: tables})
+                    self._readings[key] = readings_for(c["function"], parse_args(c.get("args")), {self.report: tables}, self.report)
             except (ArithmeticError, ValueError, KeyError, IndexError) as e:
                 if not key[1]:
                     raise

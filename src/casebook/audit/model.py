@@ -70,7 +70,8 @@ def load_data(claims: pd.DataFrame, dirs: dict[str, str] | None = None) -> Audit
 
 # --- the registry of recompute functions ---------------------------------------------------------
 
-FUNCTIONS: dict[str, tuple[str, Callable[..., list]]] = {}  # name -> (report id, function)
+# Each report names its recompute functions in its own namespace: (report id, name) -> (report id, function)
+FUNCTIONS: dict[tuple[str, str], tuple[str, Callable[..., list]]] = {}
 
 
 def _report_of(module: str) -> str:
@@ -82,8 +83,8 @@ def _report_of(module: str) -> str:
     raise CasebookError(f"recompute functions live in a report's package; {module} is not one")
 
 
-KINDS: dict[str, str] = {}  # recompute function -> the kind of reading it declares (claim-readings.csv)
-CELLS: dict[str, str] = {}  # recompute function -> the data cell its claims print ('table:{arg}/{arg}.column')
+KINDS: dict[tuple[str, str], str] = {}  # (report, function) -> the kind of reading it declares (claim-readings.csv)
+CELLS: dict[tuple[str, str], str] = {}  # (report, function) -> the data cell its claims print ('table:{arg}/{arg}.column')
 
 
 def recompute(name: str, kind: str | None = None, cell: str | None = None):
@@ -98,13 +99,14 @@ def recompute(name: str, kind: str | None = None, cell: str | None = None):
     one change to the cell and to every claim that prints it."""
 
     def wrap(func):
-        if name in FUNCTIONS:
-            raise CasebookError(f"recompute function {name!r} registered twice")
-        FUNCTIONS[name] = (_report_of(func.__module__), func)
+        report = _report_of(func.__module__)
+        if (report, name) in FUNCTIONS:
+            raise CasebookError(f"recompute function {name!r} of report {report!r} registered twice")
+        FUNCTIONS[(report, name)] = (report, func)
         if kind:
-            KINDS[name] = kind
+            KINDS[(report, name)] = kind
         if cell:
-            CELLS[name] = cell
+            CELLS[(report, name)] = cell
         return func
 
     return wrap
@@ -157,12 +159,32 @@ def parse_args(text) -> dict[str, str]:
     return out
 
 
-def readings_for(function: str, args: dict[str, str], data: AuditData) -> list[Reading]:
-    """The readings of one claim: the function's report's tables, with the claim's arguments."""
+def readings_for(function: str, args: dict[str, str], data: AuditData, report: str | None = None) -> list[Reading]:
+    """The readings of one claim: ``report``'s function of that name (each report has its own names; without
+    ``report``, the one report of the loaded data that has it), on its tables, with the claim's arguments."""
     _load_functions()
-    if function not in FUNCTIONS:
-        raise CasebookError(f"unknown recompute function {function!r}; known: {', '.join(sorted(FUNCTIONS))}")
-    report, func = FUNCTIONS[function]
+    report = report or _owner(function, data)
+    if (report, function) not in FUNCTIONS:
+        known = sorted(name for rep, name in FUNCTIONS if rep == report)
+        raise CasebookError(f"unknown recompute function {function!r} of report {report!r}; known: {', '.join(known)}")
     if report not in data:
         raise CasebookError(f"recompute function {function!r} needs the data of report {report!r}, not loaded")
-    return func(data[report], **args)
+    return FUNCTIONS[(report, function)][1](data[report], **args)
+
+
+def _owner(function: str, data: AuditData) -> str:
+    owners = sorted(rep for rep, name in FUNCTIONS if name == function)
+    loaded = [rep for rep in owners if rep in data] or owners
+    if len(loaded) != 1:
+        raise CasebookError(f"recompute function {function!r}: name the report ({', '.join(owners) or 'no report has it'})")
+    return loaded[0]
+
+
+def kind_of(report: str, function: str) -> str:
+    """The kind of reading a report's recompute function declares ('' if none)."""
+    return KINDS.get((report, function), "")
+
+
+def cells_of(report: str) -> dict[str, str]:
+    """A report's recompute functions that print a data cell: name -> the cell's template."""
+    return {name: cell for (rep, name), cell in CELLS.items() if rep == report}

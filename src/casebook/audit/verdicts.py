@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from casebook.audit import compare
-from casebook.audit.model import KINDS, AuditData, Grim, Reading, parse_args, readings_for
+from casebook.audit.model import AuditData, Grim, Reading, kind_of, parse_args, readings_for
 from casebook.exceptions import CasebookError
 
 CLAIMS_FILE = "data/claims.csv"
@@ -89,7 +89,7 @@ def _grim_under(printed: str, g: Grim, _rounding: str) -> tuple[bool, str]:
 
 
 def _primary(claim: pd.Series, readings: list[Reading], kinds: dict[str, tuple[str, str]]) -> tuple[int, str]:
-    kind = text(claim.get("reading_kind")) or KINDS.get(text(claim.get("function")), "")
+    kind = text(claim.get("reading_kind")) or kind_of(text(claim.get("report")), text(claim.get("function")))
     keys = ", ".join(r.key or r.name for r in readings)
     if not kind:
         if len(readings) != 1:
@@ -114,7 +114,7 @@ def check_claim(claim: pd.Series, data: AuditData, kinds: dict[str, tuple[str, s
     kinds = declared(None) if kinds is None else kinds
     if claim["rule"] == "not_derivable":
         return ClaimResult("not derivable", reason="not derivable from the data")
-    readings = readings_for(claim["function"], parse_args(claim.get("args")), data)
+    readings = readings_for(claim["function"], parse_args(claim.get("args")), data, text(claim.get("report")) or None)
     if not readings:
         raise CasebookError(f"{where(claim, 'function')}: {claim['function']!r} gave no reading")
     return judge(claim, readings, kinds)

@@ -22,7 +22,7 @@ def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData)
         if c["rule"] not in rules:
             continue
         numbers = compare.parse_numbers(c["printed"])
-        for r in readings_for(c["function"], parse_args(c.get("args")), data):
+        for r in readings_for(c["function"], parse_args(c.get("args")), data, c["report"]):
             if r.value is None or isinstance(r.value, str):
                 continue
             values = list(r.value) if isinstance(r.value, tuple) else [r.value]
