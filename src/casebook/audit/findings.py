@@ -8,7 +8,9 @@ What the evidence allows (the reconciliation's finding of a claim -> the declare
 ``unexplained``  a correction or a gap: no simple hypothesis explains the claim, the data contradict it as printed;
 ``gap``          a gap: the report leaves the reading unstated.
 
-A declared cause that lists a flagged claim must agree; a flagged claim no cause lists is a disagreement too.
+A declared cause that lists a flagged claim must agree; a flagged claim no cause lists is a disagreement too. The
+notebook shades disagreements (data an author changed can make a declaration stale); the tests hold every report's
+committed declarations to the evidence (:func:`check_agreement`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from casebook.exceptions import CasebookError
 
 ALLOWED = {"correction": ("correction",), "query": ("query", "gap"), "unexplained": ("correction", "gap"),
            "gap": ("gap",)}
-AGREEMENT_COLUMNS = (*FINDING_COLUMNS, "cause_id", "declared", "agrees")
+AGREEMENT_COLUMNS = (*FINDING_COLUMNS, "cause_id", "declared", "agrees", "_disagrees")  # _disagrees: a shading flag
 
 
 def reconciliation(claims: pd.DataFrame, data, readings: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -48,7 +50,8 @@ def agreement(findings: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in findings.to_dict("records"):
         cause, said = declared.get(r["claim_id"], ("", ""))
-        rows.append({**r, "cause_id": cause, "declared": said, "agrees": "yes" if said in ALLOWED[r["finding"]] else "no"})
+        agrees = said in ALLOWED[r["finding"]]
+        rows.append({**r, "cause_id": cause, "declared": said, "agrees": "yes" if agrees else "no", "_disagrees": not agrees})
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
