@@ -85,6 +85,14 @@ def busy_cores():
         proc.wait()
 
 
+# The build as a terminal starts it, with Ctrl-C's default action. A process started in the background by a
+# non-interactive shell (`make test &` in a script, nohup) inherits SIGINT *ignored*, and so would the build: the test
+# then waited its whole timeout for a build that never saw the signal. exec keeps an ignored signal ignored and a
+# default one default, so the build is exec'd from a Python that has set SIGINT back to its default.
+_AS_FROM_A_TERMINAL = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                       "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"]
+
+
 def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
     """Ctrl-C while a notebook sleeps for an hour: only the interrupt can end the build, which then exits at once
     with no partial artefact and no kernel left behind (the communicate timeout guards against a hang; it is not
@@ -95,7 +103,7 @@ def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
     manifest = _manifest(root, "fixture-jdm", "fixture-slow", "fixture-sts")
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
+        [*_AS_FROM_A_TERMINAL, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
         cwd=root,
         env=env,
         stdout=subprocess.PIPE,
