@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_build
+from helpers import clone_built, run_build
 
 pytestmark = pytest.mark.slow
 
@@ -139,9 +139,8 @@ def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
     )
 
 
-def test_output_folder_that_cannot_be_written(fixture_project: Path):
-    root = fixture_project
-    run_build(root, "--manifest", str(_manifest(root, "fixture-sts")))
+def test_output_folder_that_cannot_be_written(built_fixtures, tmp_path: Path):
+    root = clone_built(built_fixtures[0], tmp_path / "project")  # both fixture notebooks built
     before = (root / "provenance.json").read_bytes()
     shutil.rmtree(root / "tables")
     (root / "tables").write_text("not a folder\n")  # chmod does not stop root; a file in the way stops anyone
