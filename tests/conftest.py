@@ -36,6 +36,15 @@ def tables() -> dict:
     return load_dataset("sts-series")
 
 
+@pytest.fixture(scope="session")
+def verdicts():
+    """Every claim with the audit's verdict (``corrigendum.claim_verdicts()``), worked out once per worker for the
+    modules that read it (the audit of both reports takes a second); never change it."""
+    from casebook.manuscript import corrigendum
+
+    return corrigendum.claim_verdicts()
+
+
 def _shared(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
     """``make(folder)`` once per test run, whichever xdist worker asks first; the others wait on its lock (an
     event, not a guess of how long it takes). A failure is recorded and fails every test that needs it."""

@@ -357,6 +357,7 @@ def test_missing_lesion_scenarios(data):
     assert s["week4_pct"].min() == 93 and s["week4_pct"].max() == 100
 
 
+@pytest.mark.slow  # the whole audit again (a second): make test, not make check
 def test_audit_is_deterministic(claims, data, results):
     again = audit.audit(claims, data)
     pd.testing.assert_frame_equal(results, again)

@@ -73,7 +73,11 @@ def _figures():
 FIGURES = _figures()
 
 
-@pytest.fixture(scope="module", params=sorted(FIGURES))
+VARIANTS = ("primary fixture", "zero reduction", "outlier")  # the figures on other data than the reports': make test
+
+
+@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.slow) if any(v in name for v in VARIANTS)
+                                        else name for name in sorted(FIGURES)])
 def fig(request):
     """Each figure drawn once for the checks below (they only read it)."""
     figure = FIGURES[request.param]()
