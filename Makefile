@@ -59,7 +59,7 @@ validate: $(STAMP) ## Validate every table under data/ against the data dictiona
 check: $(STAMP) ## The inner loop (seconds): ruff, data validation and every test that executes no notebook
 	cd $(ROOT) && $(BIN)/ruff check --quiet .
 	cd $(ROOT) && $(BIN)/casebook validate > /dev/null
-	cd $(ROOT) && CASEBOOK_NO_KERNELS=1 $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist load tests/unit src/casebook/reports
+	cd $(ROOT) && CASEBOOK_NO_KERNELS=1 $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile tests/unit src/casebook/reports
 
 build: $(STAMP) ## Validate the data, execute every notebook headless, write figures/, tables/ and build/site/
 	cd $(ROOT) && $(BIN)/casebook build --jobs $(JOBS)

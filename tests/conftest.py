@@ -3,8 +3,8 @@
 A test run builds the project once (:func:`built_project`): every pytest-xdist worker uses that one build, made by
 whichever worker asks first while the others wait on a lock. Tests that change something work on a copy of it
 (``clone_built``), whose next build executes only what their change touches; ``changed_build`` is one such copy,
-with one measured size changed, shared the same way. nbval compares the committed notebooks with the shared
-build's (``tests/nbval_replay.py``); it executes nothing itself.
+with one measured size changed, shared the same way; ``built_fixtures`` is the fixture notebooks' build, shared too.
+nbval compares the committed notebooks with the shared build's (``tests/nbval_replay.py``); it executes nothing itself.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CHANGED, change_size, clone_built, copy_project, copy_with_code, run_casebook
+from helpers import CHANGED, change_size, clone_built, copy_project, copy_with_code, run_build, run_casebook
 
 collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not test modules
 
@@ -34,6 +34,15 @@ def tables() -> dict:
     from casebook import load_dataset
 
     return load_dataset("sts-series")
+
+
+@pytest.fixture(scope="session")
+def verdicts():
+    """Every claim with the audit's verdict (``corrigendum.claim_verdicts()``), worked out once per worker for the
+    modules that read it (the audit of both reports takes a second); never change it."""
+    from casebook.manuscript import corrigendum
+
+    return corrigendum.claim_verdicts()
 
 
 def _shared(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
@@ -86,4 +95,18 @@ def changed_build(built_project, tmp_path_factory) -> tuple[Path, str]:
         (folder / "build.out").write_text(f"{what}\n{out}", encoding="utf-8")
 
     root = _shared(tmp_path_factory, "changed-build", make)
+    return root, (root.parent / "build.out").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_fixtures(tmp_path_factory) -> tuple[Path, str]:
+    """The fixture notebooks (``tests/fixtures/build.toml``) built once per test run in a temporary project, shared by
+    every worker like ``built_project``, and that first build's output. Never change it: work on
+    ``clone_built(root, tmp_path / ...)``, whose next build executes only what the change touches."""
+
+    def make(folder: Path) -> None:
+        root = copy_project(folder / "project", fixtures=True)
+        (folder / "build.out").write_text(run_build(root, "--jobs", "2").stdout, encoding="utf-8")
+
+    root = _shared(tmp_path_factory, "fixture-build", make)
     return root, (root.parent / "build.out").read_text(encoding="utf-8")

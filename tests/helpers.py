@@ -61,7 +61,8 @@ def run_nbval(reference: Path, executed: Path, *notebooks: str) -> subprocess.Co
     notebooks executed under ``executed``: no kernel, no second execution. ``notebooks`` are project-relative."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(MAIN / "tests"), os.environ.get("PYTHONPATH", "")])}
     cmd = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval_replay", "-o", "addopts=",
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval_replay", "-p", "no:typeguard", "-p", "no:anyio",
+        "-o", "addopts=",
         "--rootdir", str(reference), "--nbval-replay-from", str(executed),
         "--nbval-sanitize-with", str(MAIN / "tests" / "nbval-sanitize.cfg"),
         *(str(reference / nb) for nb in notebooks),

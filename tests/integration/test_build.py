@@ -17,7 +17,7 @@ from casebook.engine import build
 from casebook.engine.normalize import INJECTED_ID, dumps, normalize
 from casebook.exceptions import BuildError, ParameterError
 
-from helpers import FIXTURES, run_build
+from helpers import FIXTURES, clone_built, run_build
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -94,10 +94,14 @@ def test_cli_says_when_there_is_nothing_to_build(fixture_project: Path):
 
 
 @pytest.mark.slow
-def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path):
-    root = fixture_project
-    first = run_build(root, "--jobs", "2")
-    assert "executing 2 notebook run(s)" in first.stdout, first.stdout
+def test_build_is_incremental_deterministic_and_normalised(built_fixtures, tmp_path: Path):
+    """The first build is the run's shared fixture build; the next ones run in a copy of it. Also: a notebook run
+    `after` another re-executes when the other's artefacts appear or vanish, not when a data value it never reads
+    changes the other's output bytes (fixture-jdm runs after fixture-sts in tests/fixtures/build.toml)."""
+    shared, first = built_fixtures
+    assert "build: executed 2, skipped 0" in first, first
+    assert 'after = ["notebooks/fixture-sts.ipynb"]' in (shared / "notebooks" / "build.toml").read_text(encoding="utf-8")
+    root = clone_built(shared, tmp_path / "project")
     built = _hashes(root)
     assert {
         "figures/fixture-sts-baseline-sizes.png",
@@ -142,6 +146,7 @@ def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path
     third = run_build(root)
     assert "input data/sts-series/measurements.csv changed" in third.stdout, third.stdout
     assert "executing 1 notebook run(s)" in third.stdout and "fixture-jdm.ipynb [default] in" not in third.stdout
+    assert "fixture-sts.ipynb [default] in" in third.stdout, third.stdout
     changed = _hashes(root)
     assert changed["tables/fixture-sts-lesion-sizes.csv"] != built["tables/fixture-sts-lesion-sizes.csv"]
     assert changed["tables/fixture-jdm-muscle-scores.csv"] == built["tables/fixture-jdm-muscle-scores.csv"]
@@ -149,9 +154,8 @@ def test_build_is_incremental_deterministic_and_normalised(fixture_project: Path
 
 
 @pytest.mark.slow
-def test_failure_keeps_artefacts_and_other_sets_go_to_build(fixture_project: Path):
-    root = fixture_project
-    run_build(root, "--only", "fixture-sts")
+def test_failure_keeps_artefacts_and_other_sets_go_to_build(built_fixtures, tmp_path: Path):
+    root = clone_built(built_fixtures[0], tmp_path / "project")
     before = _hashes(root)
     alt = root / "data" / "alt-series"
     import shutil
@@ -220,19 +224,3 @@ def test_fixture_notebooks_are_current():
         sys.path.remove(str(FIXTURES))
     for name, nb in make_fixtures.FIXTURES.items():
         assert nbformat.reads((FIXTURES / "notebooks" / f"{name}.ipynb").read_text(), as_version=4) == nb, name
-
-
-@pytest.mark.slow
-def test_after_follows_upstream_artefact_names_not_their_bytes(fixture_project: Path):
-    """A notebook run `after` another re-executes when the other's artefacts appear or vanish, not when a data
-    value it never reads changes the other's output bytes."""
-    root = fixture_project
-    (root / "notebooks" / "build.toml").write_text(
-        '[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n\n'
-        '[[notebook]]\npath = "notebooks/fixture-jdm.ipynb"\nafter = ["notebooks/fixture-sts.ipynb"]\n'
-    )
-    run_build(root)
-    _edit_measurement(root, "L1,4,measured,0,", "L1,4,measured,1,")
-    rebuilt = run_build(root)
-    assert "fixture-sts.ipynb [default] in" in rebuilt.stdout, rebuilt.stdout
-    assert "fixture-jdm.ipynb [default] in" not in rebuilt.stdout, rebuilt.stdout

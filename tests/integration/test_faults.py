@@ -4,6 +4,7 @@ and the next build recovers without --force. (A notebook that raises: tests/test
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_build
+from helpers import clone_built, run_build
 
 pytestmark = pytest.mark.slow
 
@@ -73,19 +74,30 @@ def _kernels_alive(root: Path) -> list[int]:
     return alive
 
 
-@pytest.fixture
+@contextlib.contextmanager
 def busy_cores():
-    """Cores kept busy by other processes while the test runs: the machine under load, as CI can be. One burner in
-    the suite (the other worker's tests are load enough); CASEBOOK_BURNERS=N for more (the 10-of-10 proof used 2)."""
+    """Cores kept busy by other processes while the block runs: the machine under load, as CI can be. One burner in
+    the suite (the other worker's tests are load enough), only while the build it loads runs (it takes a core from
+    the rest of the suite); CASEBOOK_BURNERS=N for more (the 10-of-10 proof used 2)."""
     count = int(os.environ.get("CASEBOOK_BURNERS", "1"))
     burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
-    yield
-    for proc in burners:
-        proc.kill()
-        proc.wait()
+    try:
+        yield
+    finally:
+        for proc in burners:
+            proc.kill()
+            proc.wait()
 
 
-def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
+# The build as a terminal starts it, with Ctrl-C's default action. A process started in the background by a
+# non-interactive shell (`make test &` in a script, nohup) inherits SIGINT *ignored*, and so would the build: the test
+# then waited its whole timeout for a build that never saw the signal. exec keeps an ignored signal ignored and a
+# default one default, so the build is exec'd from a Python that has set SIGINT back to its default.
+_AS_FROM_A_TERMINAL = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                       "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"]
+
+
+def test_sigint_during_parallel_build(fixture_project: Path):
     """Ctrl-C while a notebook sleeps for an hour: only the interrupt can end the build, which then exits at once
     with no partial artefact and no kernel left behind (the communicate timeout guards against a hang; it is not
     a speed target)."""
@@ -94,23 +106,24 @@ def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
     before = (root / "provenance.json").read_bytes()
     manifest = _manifest(root, "fixture-jdm", "fixture-slow", "fixture-sts")
     env = {**os.environ, "CASEBOOK_ROOT": str(root)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        while not (root / "tables" / "fixture-slow.csv").exists():  # the slow notebook wrote, then sleeps
-            assert proc.poll() is None, "the build ended before the slow notebook started"
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=600)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    with busy_cores():
+        proc = subprocess.Popen(
+            [*_AS_FROM_A_TERMINAL, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            while not (root / "tables" / "fixture-slow.csv").exists():  # the slow notebook wrote, then sleeps
+                assert proc.poll() is None, "the build ended before the slow notebook started"
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=600)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == 130, out + err
     assert "casebook: interrupted" in err and "Traceback" not in err, err
     assert _kernels_alive(root) == [], "a kernel of the interrupted build is still running"
@@ -131,9 +144,8 @@ def test_sigint_during_parallel_build(fixture_project: Path, busy_cores):
     )
 
 
-def test_output_folder_that_cannot_be_written(fixture_project: Path):
-    root = fixture_project
-    run_build(root, "--manifest", str(_manifest(root, "fixture-sts")))
+def test_output_folder_that_cannot_be_written(built_fixtures, tmp_path: Path):
+    root = clone_built(built_fixtures[0], tmp_path / "project")  # both fixture notebooks built
     before = (root / "provenance.json").read_bytes()
     shutil.rmtree(root / "tables")
     (root / "tables").write_text("not a folder\n")  # chmod does not stop root; a file in the way stops anyone

@@ -348,6 +348,7 @@ def test_arithmetic_can_be_checked_by_hand(results):
     assert "(163-17)/163 × 100 = 89.57%" in a["sts-results-reduction-w12"]
 
 
+@pytest.mark.slow  # the whole audit again (a second): make test, not make check
 def test_audit_is_deterministic(claims, data, results):
     again = audit.audit(claims, data)
     pd.testing.assert_frame_equal(results, again)

@@ -5,6 +5,8 @@ corner. Each check fails on a planted defect."""
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -43,28 +45,41 @@ def _points(outlier: float | None = None) -> pd.DataFrame:
                           "reading": "primary", "matched": m, "verdict": v} for c, u, p, a, b, m, v in rows])
 
 
-def _figures():
-    jdm = load_dataset("jdm-case")
+@functools.cache
+def _data(name: str) -> dict:
+    """The datasets the figures are drawn from, loaded when a test first needs them (not when tests are collected)."""
+    if name == "jdm":
+        return load_dataset("jdm-case")
+    if name == "primary fixture":
+        return load_dataset("sts-series", FIXTURES / "series-primary")
     sts = load_dataset("sts-series")
-    series = {"report": sts, "primary fixture": load_dataset("sts-series", FIXTURES / "series-primary"),
-              "zero reduction": _zero_series(sts)}
-    out = {"jdm timeline": lambda: cf.timeline_figure(case.timeline_events(jdm)),
-           "jdm aldolase": lambda: cf.aldolase_figure(case.lab_table(jdm)),
-           "jdm muscle scores": lambda: cf.muscle_scores_figure(case.muscle_score_table(jdm)),
+    return sts if name == "report" else _zero_series(sts)
+
+
+def _figures():
+    jdm = functools.partial(_data, "jdm")
+    out = {"jdm timeline": lambda: cf.timeline_figure(case.timeline_events(jdm())),
+           "jdm aldolase": lambda: cf.aldolase_figure(case.lab_table(jdm())),
+           "jdm muscle scores": lambda: cf.muscle_scores_figure(case.muscle_score_table(jdm())),
            "audit": lambda: af.plot_printed_vs_recomputed(_points()),
            "audit with a 1500 mg outlier": lambda: af.plot_printed_vs_recomputed(_points(1500.0))}
-    for name, t in series.items():
-        out[f"sts trajectories, {name}"] = lambda t=t: sf.plot_size_trajectories(t)
-        out[f"sts reductions, {name}"] = lambda t=t: sf.plot_reductions(t)
-        out[f"sts doses, {name}"] = lambda t=t: sf.plot_doses(t, 150.0)
+    for name in ("report", "primary fixture", "zero reduction"):
+        out[f"sts trajectories, {name}"] = lambda name=name: sf.plot_size_trajectories(_data(name))
+        out[f"sts reductions, {name}"] = lambda name=name: sf.plot_reductions(_data(name))
+        out[f"sts doses, {name}"] = lambda name=name: sf.plot_doses(_data(name), 150.0)
     return out
 
 
 FIGURES = _figures()
 
 
-@pytest.fixture(params=sorted(FIGURES))
+VARIANTS = ("primary fixture", "zero reduction", "outlier")  # the figures on other data than the reports': make test
+
+
+@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.slow) if any(v in name for v in VARIANTS)
+                                        else name for name in sorted(FIGURES)])
 def fig(request):
+    """Each figure drawn once for the checks below (they only read it)."""
     figure = FIGURES[request.param]()
     figure.canvas.draw()
     yield figure
@@ -123,7 +138,7 @@ def test_a_zero_is_drawn_as_a_marker(fig):
 
 
 def test_the_zero_series_has_a_zero_bar_and_its_marker():
-    figure = sf.plot_reductions(_zero_series(load_dataset("sts-series")))
+    figure = sf.plot_reductions(_data("zero reduction"))
     zero = [p for p in figure.axes[0].patches if p.get_width() == 0]
     assert len(zero) == 1 and invisible_zeros(figure) == []
     for line in [line for line in figure.axes[0].get_lines() if line.get_marker() == "o"]:
@@ -133,7 +148,7 @@ def test_the_zero_series_has_a_zero_bar_and_its_marker():
 
 
 def test_a_label_below_the_axes_is_found():
-    figure = sf.plot_reductions(load_dataset("sts-series"))
+    figure = sf.plot_reductions(_data("report"))
     ax = figure.axes[0]
     ax.set_ylim(ax.get_ylim()[0] - 0.25, ax.get_ylim()[1])  # the old limits: the last slot fell below the x-axis
     figure.canvas.draw()

@@ -22,11 +22,6 @@ from helpers import MAIN
 REPORTS = build.reports_with_articles()
 
 
-@pytest.fixture(scope="module")
-def verdicts():
-    return corrigendum.claim_verdicts()
-
-
 def _with_letter() -> list[str]:
     return [r for r in REPORTS if (MAIN / "manuscripts" / r / f"{r}-corrigendum.md").is_file()]
 

@@ -22,11 +22,6 @@ needs_poppler = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext missing:
                                    "(.ci/install-poppler)")
 
 
-@pytest.fixture(scope="module")
-def verdicts():
-    return corrigendum.claim_verdicts()
-
-
 def test_every_report_has_an_article():
     from casebook.registry import registry
 
@@ -90,6 +85,7 @@ def test_article_pdf_carries_every_value_as_computed(report_id):
         assert not missing, f"{edition}: values not in the PDF text: {missing}"
 
 
+@pytest.mark.slow  # reads every committed PDF (artefacts change with make build, not with code): make test
 @needs_poppler
 @pytest.mark.parametrize("pdf", sorted(p.relative_to(MAIN).as_posix() for p in (MAIN / "manuscripts").glob("*/*.pdf")))
 def test_pages_render_and_are_not_blank(pdf, tmp_path):

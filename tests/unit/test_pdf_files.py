@@ -32,11 +32,13 @@ def test_there_are_pdfs():
     assert any(p.startswith("manuscripts/") for p in PDFS) and any(p.startswith("figures/") for p in PDFS)
 
 
+@pytest.mark.slow  # reads every committed PDF (artefacts change with make build, not with code): make test
 @pytest.mark.parametrize("pdf", PDFS)
 def test_qpdf_finds_no_problem(pdf):
     assert pdffile.problems((MAIN / pdf).read_bytes()) == []
 
 
+@pytest.mark.slow  # reads every committed PDF (artefacts change with make build, not with code): make test
 @needs_poppler
 @pytest.mark.parametrize("pdf", PDFS)
 def test_poppler_reads_without_errors(pdf):

@@ -10,7 +10,7 @@ import pytest
 
 from casebook import load_dataset
 from casebook.exceptions import CasebookError
-from casebook.manuscript import build, corrigendum
+from casebook.manuscript import build
 from casebook.manuscript.sources import Sources, agrees
 from casebook.manuscript.template import Template, disagreements, render, unsourced
 from casebook.manuscript.values import Registry, gather, value
@@ -18,11 +18,6 @@ from casebook.manuscript.values import Registry, gather, value
 from helpers import MAIN
 
 REPORTS = build.reports_with_articles()
-
-
-@pytest.fixture(scope="module")
-def verdicts():
-    return corrigendum.claim_verdicts()
 
 
 def _setup(report_id, verdicts):

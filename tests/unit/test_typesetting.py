@@ -61,6 +61,7 @@ def test_there_are_pdfs():
     assert any(p.startswith("manuscripts/") for p in PDFS) and any(p.startswith("figures/") for p in PDFS)
 
 
+@pytest.mark.slow  # reads every committed PDF (artefacts change with make build, not with code): make test
 @needs_poppler
 @pytest.mark.parametrize("pdf", PDFS)
 def test_no_two_words_on_a_line_touch(pdf):
@@ -76,6 +77,7 @@ PLANTED = """# A table too narrow for its words
 """
 
 
+@pytest.mark.slow  # typesets a PDF with Typst (a second): make test
 @needs_poppler
 def test_the_check_finds_a_cell_that_runs_into_the_next(tmp_path):
     from casebook.manuscript import render

@@ -108,8 +108,18 @@ class Sources:
             raise CasebookError(f"source {name!r} selects no row")
         return list(df[column])
 
+    @functools.cached_property
+    def _found(self) -> dict:
+        return {}
+
     def candidates(self, name: str) -> list:
-        """What a source gives that a bound value may be compared with; an unknown source is an error."""
+        """What a source gives that a bound value may be compared with; an unknown source is an error. Worked out
+        once per name (a template cites a source from many sentences, and is checked more than once)."""
+        if name not in self._found:
+            self._found[name] = self._candidates(name)
+        return self._found[name]
+
+    def _candidates(self, name: str) -> list:
         if name == OWN:
             return []
         if name.startswith(COMPUTED):

@@ -96,14 +96,16 @@ def test_printed_mean_sentence_only_where_printed_differs(tables):
     assert "printed" not in ss.case_summary(t)
 
 
+@pytest.mark.slow  # writes the summary twice (a second): make test, not make check
 def test_write_summary_is_deterministic(tables, tmp_path):
     a = ss.write_summary(tables, tmp_path / "a").read_bytes()
     b = ss.write_summary(tables, tmp_path / "b").read_bytes()
     assert a == b and a.startswith(b"## Case summary")
 
 
-@pytest.mark.parametrize("n_ssc, words", [(1, "in the patient with SSc"), (2, "in both patients with SSc"),
-                                          (5, "in all 5 patients with SSc")])
+@pytest.mark.parametrize("n_ssc, words", [(1, "in the patient with SSc"),
+                                          pytest.param(2, "in both patients with SSc", marks=pytest.mark.slow),
+                                          pytest.param(5, "in all 5 patients with SSc", marks=pytest.mark.slow)])
 def test_plurals_follow_the_counts(tables, n_ssc, words):
     t = copy_tables(tables)
     pat = t["patients"]

@@ -10,9 +10,11 @@ from casebook.exceptions import CasebookError
 from casebook.reports.sts_series import analysis as series
 from casebook.reports.sts_series.synthetic import make_series, write_series
 
+SLOW = pytest.mark.slow  # more seeds and sizes of the same check (a quarter of a second each): make test
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 42, 2024])
-@pytest.mark.parametrize("n_patients", [1, 2, 6, 15])
+
+@pytest.mark.parametrize("seed", [0, 1, *(pytest.param(s, marks=SLOW) for s in (2, 3, 42, 2024))])
+@pytest.mark.parametrize("n_patients", [1, 2, 6, pytest.param(15, marks=SLOW)])
 def test_synthetic_series_is_valid(tmp_path, seed, n_patients):
     folder = write_series(tmp_path / "syn", seed, n_patients)
     tables = load_dataset("sts-series", folder)  # raises on any schema or rule violation
@@ -36,6 +38,7 @@ def test_varied_but_valid(tmp_path):
     assert (series.lesions_per_patient(tables) > 1).any()
 
 
+@SLOW
 def test_some_lesions_grow_and_some_visits_are_missed(tmp_path):
     grew = missed = 0
     for seed in range(6):
@@ -48,6 +51,7 @@ def test_some_lesions_grow_and_some_visits_are_missed(tmp_path):
     assert grew and missed
 
 
+@SLOW
 def test_printed_cells_agree_with_the_rebuild(tmp_path):
     for seed in range(5):
         tables = load_dataset("sts-series", write_series(tmp_path / str(seed), seed, 8))
