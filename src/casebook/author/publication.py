@@ -108,6 +108,7 @@ def run_notebook(folder: Path, out: Path, weeks: Iterable[int] | None = None) ->
     ``<id>-publication.ipynb``. A failing cell raises with its error, as the build reports it."""
     import papermill
 
+    from casebook.engine.ipc import IPCKernelManager
     from casebook.exceptions import CasebookError
 
     out.mkdir(parents=True, exist_ok=True)
@@ -115,7 +116,7 @@ def run_notebook(folder: Path, out: Path, weeks: Iterable[int] | None = None) ->
     parameters = {"data_dir": str(folder), "out_dir": str(out), "follow_up_weeks": list(weeks) if weeks else None}
     try:
         papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters=parameters, kernel_name="python3",
-                                   cwd=str(paths.ROOT), progress_bar=False)
+                                   cwd=str(paths.ROOT), progress_bar=False, kernel_manager_class=IPCKernelManager)
     except papermill.PapermillExecutionError as exc:
         raise CasebookError(f"{executed.name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from None
     return executed
