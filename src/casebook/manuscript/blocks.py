@@ -119,10 +119,10 @@ def audit_table(verdicts, report_id: str) -> Block:
 
 def references_section(report_id: str) -> Block:
     """``[[section: references]]``: the heading and the place pandoc's citeproc puts the reference list."""
-    from casebook.manuscript import references
+    from casebook.manuscript import references, render
 
     references.load(report_id)
-    return Block("section", "references", body=references.section())
+    return Block("section", "references", body=render.section())
 
 
 def common(report_id: str, verdicts) -> list[Block]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript.corrigendum import Item
-from casebook.manuscript.references import section
+from casebook.manuscript.render import section
 from casebook.text import count, join
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")

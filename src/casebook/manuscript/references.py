@@ -17,7 +17,7 @@ from pathlib import Path
 from casebook import paths
 from casebook.engine.io import record_input
 from casebook.exceptions import CasebookError
-from casebook.manuscript.render import REFS, pandoc_text, section  # noqa: F401 - section is part of this module's API
+from casebook.manuscript.render import REFS, pandoc_text
 
 FILE = "references.json"
 STYLE = Path(__file__).parent / "styles" / "vancouver.csl"

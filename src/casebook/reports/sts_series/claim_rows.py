@@ -14,21 +14,13 @@ from casebook.audit.readings import F, rows
 
 
 def _measurements(data: Tables) -> pd.DataFrame:
-    """Every measurement with its patient and its lesion's baseline size (kept for the same two tables while the
-    reconciliation searches: :mod:`casebook.audit.memo`). Callers never change it in place."""
-    meas, les = data["measurements"], data["lesions"]
-    return kept((meas, les), "joined", lambda: _join(meas, les))
-
-
-def _join(meas: pd.DataFrame, les: pd.DataFrame) -> pd.DataFrame:
-    m = meas.merge(les[["lesion_id", "patient_id"]], on="lesion_id")
-    base = m[m["week"] == 0].set_index("lesion_id")["size_mm"]
-    m["baseline_mm"] = m["lesion_id"].map(base)
-    return m
+    """:func:`_joined_rows` as a table, for the few functions that merge it further. Callers never change it in place."""
+    return pd.DataFrame(_joined_rows(data))
 
 
 def _joined_rows(data: Tables) -> list[dict]:
-    """:func:`_measurements` as rows (dicts), joined in plain Python: what most recompute functions iterate over."""
+    """Every measurement with its patient and its lesion's baseline size, as rows (dicts), joined in plain Python:
+    what the recompute functions iterate over."""
     meas, les = data["measurements"], data["lesions"]
     return kept((meas, les), "joined-rows", lambda: _join_rows(meas, les))
 

@@ -12,6 +12,7 @@ from casebook.exceptions import CasebookError
 from casebook.reports.jdm_case import cited
 from casebook.reports.jdm_case import fragments as fr
 from casebook.reports.jdm_case import summary as cs
+from casebook.reports.jdm_case.tables import ID_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +29,7 @@ def text_of(tables) -> str:
 
 
 def set_cell(t, table, row_id, column, value):
-    key = {
-        "case": "case_id",
-        "findings": "finding_id",
-        "investigations": "investigation_id",
-        "muscle_scores": "score_id",
-        "treatments": "treatment_id",
-        "outcomes": "outcome_id",
-    }[table]
+    key = ID_COLUMNS[table]
     t[table].loc[t[table][key] == row_id, column] = value
 
 
