@@ -212,6 +212,11 @@ def _clean_and_floor(out: dict, reps: int, jobs: int, tmp: Path, say, built: Pat
         root = tmp / "clean"
         shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "tmp"))
         plain = _copy(tmp, "floor")
+        # a smoke run: the floor may reuse the build's kept reconciliations (casebook.audit.stored), as an
+        # incremental build would; a timed floor (not quick) starts from a fresh copy, as a clean build does
+        kept = built / "build" / "cache" / "reconcile"
+        if kept.is_dir():
+            shutil.copytree(kept, plain / "build" / "cache" / "reconcile")
         floors.append(_timed([sys.executable, str(Path(__file__).resolve()), "floor"], plain)[0])
     else:
         say(f"(a) clean full build and (b) the floor, side by side, {reps} x")

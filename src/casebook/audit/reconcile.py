@@ -31,6 +31,7 @@ from casebook.audit.hypotheses import Hypothesis, State, compatible
 
 STEP_COLUMNS = ("report", "step", "family", "hypothesis", "explained", "broken", "alternatives", "arithmetic")
 FINDING_COLUMNS = ("report", "claim_id", "finding", "step", "rivals")
+MAX_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Search:
         return set().union(*by_slot.values())
 
 
-def reconcile(ev: Evidence, max_steps: int = 8) -> Reconciliation:
+def reconcile(ev: Evidence, max_steps: int = MAX_STEPS) -> Reconciliation:
     """Search the declared space for the report's flagged claims (see the module's docstring)."""
     search = Search(ev)
     gaps = tuple(c for c in ev.ids if ev.kinds.get(ev.kind(c), ("",))[0] == "unstated" and not search.base[c])
@@ -224,9 +225,14 @@ def evidence(claims: pd.DataFrame, data, report: str, readings: pd.DataFrame | N
 
 
 def reconcile_all(claims: pd.DataFrame, data, readings: pd.DataFrame | None = None) -> dict[str, tuple]:
-    """Every report of the register: report id -> (its evidence, its :class:`Reconciliation`)."""
+    """Every report of the register: report id -> (its evidence, its :class:`Reconciliation`), the search kept on
+    disk by the evidence's content (:mod:`casebook.audit.stored`)."""
+    from casebook.audit import stored
+    from casebook.registry import get
+
     out = {}
     for report in sorted(set(claims["report"])):
         ev = evidence(claims, data, report, readings)
-        out[report] = (ev, reconcile(ev))
+        key = stored.evidence_key(ev, get(report).package.rsplit(".", 1)[-1], MAX_STEPS)
+        out[report] = (ev, stored.kept(report, key, lambda ev=ev: reconcile(ev)))
     return out

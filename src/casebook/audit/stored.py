@@ -1,0 +1,105 @@
+"""A report's reconciliation, kept on disk by the content it depends on (``build/cache/reconcile/<report>.pickle``).
+
+The search takes seconds of CPU, and the claims-audit notebook runs again whenever any report changes, although the
+reconciled report's evidence mostly has not (a new report, another report's data, a figure's code). The key is all
+the search reads: the report's register rows and declared readings, its tables and their key columns, the cells and
+omitted rows its code declares, the search's own limit, the syntax of every module of the casebook package outside
+the other reports' subpackages (comments do not count: they change no result), and the versions of Python, pandas
+and numpy. An entry whose key differs, or that cannot be read, is searched again and replaced; nothing is kept when
+``CASEBOOK_NO_CACHE`` is set. A clean build (a fresh copy of the project) has no entry, so it always searches.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import os
+import pickle
+import platform
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import numpy
+import pandas as pd
+
+from casebook import paths
+
+PACKAGE = Path(__file__).resolve().parents[1]  # the casebook package
+FORMAT = 1  # bump when the kept object's shape changes
+
+
+def folder() -> Path:
+    return paths.BUILD / "cache" / "reconcile"
+
+
+@cache
+def _module_digest(path: Path, stamp: tuple[int, int]) -> str:
+    """The syntax of one module (its AST, so a comment or a blank line changes nothing); ``stamp`` renews it."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return hashlib.sha256(ast.dump(ast.parse(text)).encode("utf-8")).hexdigest()
+    except SyntaxError:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def code_digest(own_package: str) -> str:
+    """The casebook package's modules, except the subpackages of the reports other than ``own_package``."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if "__pycache__" in rel.parts or (rel.parts[0] == "reports" and len(rel.parts) > 2 and rel.parts[1] != own_package):
+            continue
+        st = path.stat()
+        h.update(f"{rel.as_posix()}\0{_module_digest(path, (st.st_mtime_ns, st.st_size))}\0".encode())
+    return h.hexdigest()
+
+
+def _frame(df: pd.DataFrame) -> bytes:
+    return (repr(list(df.dtypes.astype(str))) + df.to_csv(lineterminator="\n")).encode("utf-8")
+
+
+def evidence_key(ev, own_package: str, *extra) -> str:
+    """The key of a report's evidence (:class:`casebook.audit.evidence.Evidence`) and the search's arguments."""
+    h = hashlib.sha256()
+    parts = [f"format {FORMAT}", platform.python_version(), pd.__version__, numpy.__version__, ev.report,
+             repr(sorted(ev.kinds.items())), repr(sorted(ev.keys.items())), repr(sorted(ev.cells.items())),
+             repr(sorted(ev.omissions)), repr(extra), code_digest(own_package)]
+    for part in parts:
+        h.update(part.encode("utf-8") + b"\0")
+    h.update(_frame(ev.claims))
+    for name in sorted(ev.tables):
+        h.update(name.encode("utf-8") + b"\0" + _frame(ev.tables[name]))
+    return h.hexdigest()
+
+
+def kept(report: str, key: str, make: Callable[[], object]) -> object:
+    """``make()``, or what it returned when last called with the same ``key`` for ``report``."""
+    if os.environ.get("CASEBOOK_NO_CACHE"):
+        return make()
+    path = folder() / f"{report}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        stored_key, value = pickle.loads(path.read_bytes())
+        if stored_key == key:
+            return value
+    value = make()
+    _write(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically, or not at all (a folder that cannot be written keeps nothing: the result stands)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
