@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -61,18 +63,20 @@ def test_kept_searches_once_per_key_and_again_after_damage(tmp_path, monkeypatch
     monkeypatch.delenv("CASEBOOK_NO_CACHE", raising=False)
     calls = []
 
-    def make(value):
-        return lambda: calls.append(value) or value
+    def kept(key, value):
+        return stored.kept("r", key, lambda: calls.append(value) or value, lambda v: [v], lambda e: e[0])
 
-    assert stored.kept("r", "k1", make(1)) == 1
-    assert stored.kept("r", "k1", make(2)) == 1 and calls == [1]  # a hit: not searched again
-    assert stored.kept("r", "k2", make(3)) == 3 and calls == [1, 3]  # another key: searched
-    (tmp_path / "reconcile" / "r.pickle").write_bytes(b"not a pickle")
-    assert stored.kept("r", "k2", make(4)) == 4  # an unreadable entry is searched again, and replaced
-    assert stored.kept("r", "k2", make(5)) == 4
-    assert [p.name for p in (tmp_path / "reconcile").iterdir()] == ["r.pickle"]  # no temporary file left
+    assert kept("k1", 1) == 1
+    assert kept("k1", 2) == 1 and calls == [1]  # a hit: not searched again
+    assert kept("k2", 3) == 3 and calls == [1, 3]  # another key: searched
+    (tmp_path / "reconcile" / "r.json").write_bytes(b"not JSON")
+    assert kept("k2", 4) == 4  # an unreadable entry is searched again, and replaced
+    (tmp_path / "reconcile" / "r.json").write_text('{"key": "k2", "value": 7}', encoding="utf-8")
+    assert kept("k2", 5) == 5  # an entry of the wrong shape too
+    assert kept("k2", 6) == 5
+    assert [p.name for p in (tmp_path / "reconcile").iterdir()] == ["r.json"]  # no temporary file left
     monkeypatch.setenv("CASEBOOK_NO_CACHE", "1")
-    assert stored.kept("r", "k2", make(6)) == 6
+    assert kept("k2", 8) == 8
 
 
 def test_a_folder_that_cannot_be_written_keeps_nothing_and_the_result_stands(tmp_path, monkeypatch):
@@ -80,4 +84,17 @@ def test_a_folder_that_cannot_be_written_keeps_nothing_and_the_result_stands(tmp
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setattr(stored, "folder", lambda: blocker / "reconcile")
     monkeypatch.delenv("CASEBOOK_NO_CACHE", raising=False)
-    assert stored.kept("r", "k", lambda: 7) == 7
+    assert stored.kept("r", "k", lambda: 7, int, int) == 7
+
+
+def test_a_reconciliation_comes_back_as_it_was_kept():
+    from casebook.audit.hypotheses import Hypothesis
+    from casebook.audit.reconcile import Reconciliation, Step, decode, encode
+
+    omitted = Hypothesis("omission", "omission:lesion", ("lesion", "P1", (("week 12", 90), ("week 4", "lost"))), "a row")
+    misprint = Hypothesis("misprint", "cell:m:L4/12.size_mm#0", ("cell:m:L4/12.size_mm", 0, "10", "16"), "10 for 16")
+    rec = Reconciliation("r", ("c1", "c2"), ("c3",), [Step(omitted, ("c1",), (), (misprint,), frozenset({omitted})),
+                                                        Step(misprint, ("c2",), ("c9",), (), frozenset({omitted, misprint}))],
+                         {"c1": [omitted, misprint]})
+    again = decode(json.loads(json.dumps(encode(rec))))
+    assert again == rec and again.steps[0].hypothesis.value[2][0] == ("week 12", 90)

@@ -234,5 +234,33 @@ def reconcile_all(claims: pd.DataFrame, data, readings: pd.DataFrame | None = No
     for report in sorted(set(claims["report"])):
         ev = evidence(claims, data, report, readings)
         key = stored.evidence_key(ev, get(report).package.rsplit(".", 1)[-1], MAX_STEPS)
-        out[report] = (ev, stored.kept(report, key, lambda ev=ev: reconcile(ev)))
+        out[report] = (ev, stored.kept(report, key, lambda ev=ev: reconcile(ev), encode, decode))
     return out
+
+
+def encode(rec: Reconciliation) -> dict:
+    """A reconciliation as plain JSON values (for :mod:`casebook.audit.stored`); :func:`decode` gives it back."""
+    return {"report": rec.report, "flagged": list(rec.flagged), "gaps": list(rec.gaps),
+            "steps": [[_out(s.hypothesis), list(s.explained), list(s.broken), [_out(a) for a in s.alternatives],
+                       [_out(x) for x in sorted(s.state)]] for s in rec.steps],
+            "rivals": {c: [_out(x) for x in hs] for c, hs in rec.rivals.items()}}
+
+
+def decode(d: dict) -> Reconciliation:
+    steps = [Step(_in(s[0]), tuple(s[1]), tuple(s[2]), tuple(map(_in, s[3])), frozenset(map(_in, s[4])))
+             for s in d["steps"]]
+    return Reconciliation(d["report"], tuple(d["flagged"]), tuple(d["gaps"]), steps,
+                          {c: [_in(x) for x in hs] for c, hs in d["rivals"].items()})
+
+
+def _out(h: Hypothesis) -> list:
+    return [h.family, h.slot, list(h.value), h.label]
+
+
+def _in(x: list) -> Hypothesis:
+    return Hypothesis(x[0], x[1], _tuples(x[2]), x[3])
+
+
+def _tuples(value):
+    """JSON's lists back to the tuples a hypothesis's value is made of (an omitted row's outcomes nest them)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value

@@ -1,4 +1,4 @@
-"""A report's reconciliation, kept on disk by the content it depends on (``build/cache/reconcile/<report>.pickle``).
+"""A report's reconciliation, kept on disk by the content it depends on (``build/cache/reconcile/<report>.json``).
 
 The search takes seconds of CPU, and the claims-audit notebook runs again whenever any report changes, although the
 reconciled report's evidence mostly has not (a new report, another report's data, a figure's code). The key is all
@@ -7,6 +7,7 @@ omitted rows its code declares, the search's own limit, the syntax of every modu
 the other reports' subpackages (comments do not count: they change no result), and the versions of Python, pandas
 and numpy. An entry whose key differs, or that cannot be read, is searched again and replaced; nothing is kept when
 ``CASEBOOK_NO_CACHE`` is set. A clean build (a fresh copy of the project) has no entry, so it always searches.
+Entries are JSON, never pickles: a file under ``build/`` is input like any other, and reading it runs no code.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
+import json
 import os
-import pickle
 import platform
 import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy
 import pandas as pd
@@ -29,6 +31,7 @@ from casebook import paths
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the casebook package
 FORMAT = 1  # bump when the kept object's shape changes
+T = TypeVar("T")
 
 
 def folder() -> Path:
@@ -75,17 +78,19 @@ def evidence_key(ev, own_package: str, *extra) -> str:
     return h.hexdigest()
 
 
-def kept(report: str, key: str, make: Callable[[], object]) -> object:
-    """``make()``, or what it returned when last called with the same ``key`` for ``report``."""
+def kept(report: str, key: str, make: Callable[[], T], encode: Callable[[T], object],
+         decode: Callable[[object], T]) -> T:
+    """``make()``, or what it returned when last called with the same ``key`` for ``report`` (kept as
+    ``encode(value)``, plain JSON, and given back as ``decode(kept)``)."""
     if os.environ.get("CASEBOOK_NO_CACHE"):
         return make()
-    path = folder() / f"{report}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        stored_key, value = pickle.loads(path.read_bytes())
-        if stored_key == key:
-            return value
+    path = folder() / f"{report}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, IndexError):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry["key"] == key:
+            return decode(entry["value"])
     value = make()
-    _write(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+    _write(path, json.dumps({"key": key, "value": encode(value)}, sort_keys=True).encode("utf-8"))
     return value
 
 
