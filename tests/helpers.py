@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -226,14 +227,20 @@ def foreign_provenance(before: dict[str, dict], after: dict[str, dict], ids) -> 
 
 def tree_hashes(folder: Path, ids) -> dict[str, str]:
     """sha256 of every file under ``folder`` that is one of these reports' files (its notebook's too:
-    ``NN-<id>-*``), by path relative to it."""
+    ``NN-<id>-*``; a site page without its bar of links to every notebook), by path relative to it."""
     import hashlib
 
     def theirs(rel: str) -> bool:
         return names_report("/" + rel, ids) or any(f"-{rid}-" in Path(rel).name for rid in ids)
 
+    def content(p: Path) -> bytes:
+        """A site notebook page without its bar of links to every notebook page (site-wide navigation, which a new
+        report's notebook joins); any other file as it is."""
+        data = p.read_bytes()
+        return re.sub(rb'<p><strong>casebook</strong> \xc2\xb7 .*?</p>', b"", data) if p.suffix == ".html" else data
+
     files = (p for p in sorted(folder.rglob("*")) if p.is_file())
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(content(p)).hexdigest() for p in files
             if theirs(p.relative_to(folder).as_posix())}
 
 
