@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -212,6 +213,37 @@ def git_changed(root: Path) -> list[str]:
     return sorted(line[3:] for line in out.splitlines())
 
 
+def names_report(path: str, ids) -> bool:
+    """Whether a project-relative path is one of these reports' files (``<id>-*``, ``*-<id>.*``, ``*/<id>/*``)."""
+    return any(Path(path).name.startswith(f"{rid}-") or f"-{rid}." in path or f"/{rid}/" in path for rid in ids)
+
+
+def foreign_provenance(before: dict[str, dict], after: dict[str, dict], ids) -> list[str]:
+    """The provenance entries (``provenance.json``'s artefacts) of these reports' files that differ between two
+    builds, or that one of them lacks: what describes those reports' artefacts changed."""
+    theirs = sorted(p for p in set(before) | set(after) if names_report(p, ids))
+    return [p for p in theirs if before.get(p) != after.get(p)]
+
+
+def tree_hashes(folder: Path, ids) -> dict[str, str]:
+    """sha256 of every file under ``folder`` that is one of these reports' files (its notebook's too:
+    ``NN-<id>-*``; a site page without its bar of links to every notebook), by path relative to it."""
+    import hashlib
+
+    def theirs(rel: str) -> bool:
+        return names_report("/" + rel, ids) or any(f"-{rid}-" in Path(rel).name for rid in ids)
+
+    def content(p: Path) -> bytes:
+        """A site notebook page without its bar of links to every notebook page (site-wide navigation, which a new
+        report's notebook joins); any other file as it is."""
+        data = p.read_bytes()
+        return re.sub(rb'<p><strong>casebook</strong> \xc2\xb7 .*?</p>', b"", data) if p.suffix == ".html" else data
+
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file())
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(content(p)).hexdigest() for p in files
+            if theirs(p.relative_to(folder).as_posix())}
+
+
 def foreign_changes(root: Path, changed: list[str], new_ids: set[str], new_places: tuple[str, ...]) -> list[str]:
     """The changed paths of a project copy that belong neither to the new reports nor to what reads every report.
 
@@ -226,9 +258,7 @@ def foreign_changes(root: Path, changed: list[str], new_ids: set[str], new_place
     existing = [r for r in registry() if r not in new_ids]
     report_notebooks = {r.notebook for r in registry().values()}
     record = json.loads((root / "provenance.json").read_text(encoding="utf-8"))["artefacts"]
-
-    def names(path: str, ids) -> bool:
-        return any(Path(path).name.startswith(f"{rid}-") or f"-{rid}." in path or f"/{rid}/" in path for rid in ids)
+    names = names_report
 
     out = []
     for path in changed:

@@ -5,12 +5,14 @@ In a temporary copy of the whole project (code included), the fixture report of 
 file, plus one entry appended to ``notebooks/build.toml``; nothing else is edited. The copy's own code runs
 (``PYTHONPATH`` puts its ``src`` first), and ``casebook validate``, ``build`` and ``html`` must all pick the new
 report up. The copy is a git repository: after the build, ``git status`` lists no file outside the report's places,
-its manifest entry and what reads every report (index, audit, manuscripts notebook, provenance), and no byte of
-another report's artefacts changed.
+its manifest entry and what reads every report (index, audit, manuscripts notebook, provenance), no byte of
+another report's artefacts changed (figures, tables, manuscripts, site pages), and no line of ``provenance.json``
+that describes them changed either.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, MAIN, clone_built, foreign_changes, git_baseline, git_changed
+from helpers import FIXTURES, MAIN, clone_built, foreign_changes, foreign_provenance, git_baseline, git_changed, tree_hashes
 
 THIRD = FIXTURES / "third-report"
 COPIED = ("src", "data", "notebooks", "figures", "tables", "manuscripts", "provenance.json", "pyproject.toml", "requirements.lock")
@@ -71,8 +73,16 @@ def project(built_project, tmp_path_factory) -> Path:
     index (which lists every notebook), nothing else."""
     root = clone_built(built_project, tmp_path_factory.mktemp("third") / "project")
     git_baseline(root)
+    _casebook(root, "html")  # the site before: the pages of the reports already there
+    (root.parent / "site-before.json").write_text(json.dumps(tree_hashes(root / "build" / "site", _existing())))
     _add_third_report(root)
     return root
+
+
+def _existing() -> list[str]:
+    from casebook.registry import registry
+
+    return [r for r in registry() if r != "demo-case"]
 
 
 PLACES = ("data/demo-case/", "src/casebook/reports/demo_case/", "notebooks/05-demo-case.ipynb")
@@ -123,6 +133,29 @@ def test_the_build_changes_no_byte_of_another_report(project, built):
     assert "one sentence on why the fixture exists" in care  # a CARE text row of the report's own register
     values = (project / "manuscripts" / "demo-case" / "demo-case-values.csv").read_text(encoding="utf-8")
     assert "first_reduction,60," in values
+
+
+def test_no_provenance_line_or_site_page_of_another_report_changes(project, built):
+    before = json.loads(subprocess.run(["git", "show", "HEAD:provenance.json"], cwd=project, check=True,
+                                       capture_output=True, text=True).stdout)["artefacts"]
+    after = json.loads((project / "provenance.json").read_text(encoding="utf-8"))["artefacts"]
+    existing = _existing()
+    theirs = [p for p in before if any(f"/{rid}/" in p for rid in existing)]
+    assert len(theirs) >= len(existing)  # every existing report's manuscripts are described
+    assert foreign_provenance(before, after, existing) == []
+    _casebook(project, "html")
+    site_before = json.loads((project.parent / "site-before.json").read_text())
+    assert any(p.startswith("manuscripts/") for p in site_before)
+    site_after = tree_hashes(project / "build" / "site", existing)
+    assert sorted(p for p in set(site_before) | set(site_after) if site_before.get(p) != site_after.get(p)) == []
+
+
+def test_a_planted_provenance_coupling_is_caught(project, built):
+    """The provenance check can fail: report 1's article listing the new report's claims is named."""
+    after = json.loads((project / "provenance.json").read_text(encoding="utf-8"))["artefacts"]
+    planted = json.loads(json.dumps(after))
+    planted["manuscripts/jdm-case/jdm-case-article.pdf"]["inputs"]["data/demo-case/claims.csv"] = "0" * 64
+    assert foreign_provenance(after, planted, _existing()) == ["manuscripts/jdm-case/jdm-case-article.pdf"]
 
 
 def test_the_planted_coupling_is_caught(project, built, tmp_path):

@@ -21,6 +21,7 @@ import pandas as pd
 from casebook import paths
 from casebook.data.schema import REPORT
 from casebook.data.tables import line, load_dictionary, load_table_checked
+from casebook.engine.io import look
 from casebook.exceptions import DataValidationError, Problem
 from casebook.registry import registry
 
@@ -39,8 +40,9 @@ def _columns(table: str) -> list[str]:
 
 
 def register_files(table: str) -> dict[str, Path]:
-    """Every registered report's file of a register that exists, by report id."""
-    return {rid: r.data_dir / f"{table}.csv" for rid, r in registry().items() if (r.data_dir / f"{table}.csv").is_file()}
+    """Every registered report's file of a register that exists, by report id. A file looked for and absent is
+    recorded as such (:func:`casebook.engine.io.look`): a build re-executes what read the register when it appears."""
+    return {rid: r.data_dir / f"{table}.csv" for rid, r in registry().items() if look(r.data_dir / f"{table}.csv")}
 
 
 def _read(path: Path, table: str, report_id: str | None) -> tuple[pd.DataFrame | None, list[Problem]]:

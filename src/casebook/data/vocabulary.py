@@ -22,6 +22,7 @@ from casebook import paths
 from casebook.data import vocabulary_file
 from casebook.data.schema import KINDS
 from casebook.data.tables import line
+from casebook.engine.io import look
 from casebook.exceptions import Problem
 
 KIND_KEY = "dataset_kind"
@@ -66,7 +67,7 @@ def load_vocabulary(report_dictionary: Path, folder: Path,
     columns of each table."""
     frames, problems = {}, []
     for path in dict.fromkeys([report_dictionary.parent / VOCABULARY_FILE, folder / VOCABULARY_FILE]):
-        if path.is_file():
+        if look(path):
             df, found = vocabulary_file.read(path)
             problems += found
             if df is not None:

@@ -3,7 +3,8 @@
 A run's key is known before it executes: its notebook's source cells, its parameters, the engine's own code and
 the lock. What it read and wrote is known only after it ran, from the logs of :mod:`casebook.engine.protocol`:
 the data files, the ``casebook`` modules it imported, and the artefacts. A run is skipped when its key is
-unchanged and every one of those still has the sha256 its record gives. Editing the audit's code therefore
+unchanged, every one of those still has the sha256 its record gives, and every optional file it looked for
+(``looked``, see :func:`casebook.engine.io.look`) still exists, or still does not. Editing the audit's code therefore
 re-executes the notebooks that import the audit, and no other.
 """
 
@@ -62,14 +63,22 @@ def stale_reason(key: dict[str, str], record: dict | None) -> str | None:
     if record is None:
         return "never built here"
     prior = record.get("key")
-    if not isinstance(prior, dict) or not all(k in record for k in ("inputs", "modules", "artefacts")):
+    if not isinstance(prior, dict) or not all(k in record for k in ("inputs", "looked", "modules", "artefacts")):
         return "cache record from an older build"
     changed = [part for part, value in key.items() if prior.get(part) != value]
     if changed:
         return f"{', '.join(changed)} changed"
+    return _changed_file(record)
+
+
+def _changed_file(record: dict) -> str | None:
+    """The first input, optional input, module or artefact of a record that is no longer as it was."""
     for rel, sha in record["inputs"].items():
         if sha256_file(paths.resolve(rel)) != sha:
             return f"input {rel} changed"
+    for rel, existed in record["looked"].items():
+        if paths.resolve(rel).is_file() != existed:
+            return f"input {rel} {'went' if existed else 'appeared'}"
     for name, sha in record["modules"].items():
         if sha256_file(module_file(name)) != sha:
             return f"module {name} changed"

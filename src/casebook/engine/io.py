@@ -8,13 +8,14 @@ file. What is logged for the build, and where, is :mod:`casebook.engine.protocol
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from casebook.engine.protocol import ARTEFACT_LOG_ENV, BACKUP_DIR_ENV, INPUT_LOG_ENV, TEMP_LOG_ENV, append
+from casebook.engine.protocol import ARTEFACT_LOG_ENV, BACKUP_DIR_ENV, INPUT_LOG_ENV, LOOKED, TEMP_LOG_ENV, append
 from casebook.exceptions import CasebookError
 from casebook.paths import relative
 
@@ -70,8 +71,27 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-def _log(env: str, path: Path) -> None:
-    append(env, relative(path))
+_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar("casebook_scope", default="")
+
+
+@contextlib.contextmanager
+def scope(name: str) -> Iterator[None]:
+    """Inside this block, the artefacts written depend only on the inputs read inside it (and outside every scope):
+    their provenance lists those, not everything the notebook read. For a notebook that writes several independent
+    units (one per item of a list, say) in turn; the name is only a label, and scopes do not nest."""
+    if not name or "\t" in name or "\n" in name:
+        raise CasebookError(f"a scope's name must be a non-empty line without tabs: {name!r}")
+    if _SCOPE.get():
+        raise CasebookError(f"scope {name!r} opened inside scope {_SCOPE.get()!r}: scopes do not nest")
+    token = _SCOPE.set(name)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def _log(env: str, path: Path, prefix: str = "") -> None:
+    append(env, prefix + relative(path), _SCOPE.get())
 
 
 def record_artefact(path: Path) -> None:
@@ -80,5 +100,14 @@ def record_artefact(path: Path) -> None:
 
 
 def record_input(path: Path) -> None:
-    """Tell the build (if one is running) that this input file was read, so a change to it triggers a rebuild."""
+    """Tell the build (if one is running) that this input file was read, so a change to it triggers a rebuild.
+    (A path that does not exist is recorded as absent: creating it re-executes the run.)"""
     _log(INPUT_LOG_ENV, path)
+
+
+def look(path: str | os.PathLike) -> bool:
+    """Whether an optional input exists. The look is recorded either way (:data:`protocol.LOOKED`), so the build
+    re-executes the run when the file appears or goes; it is no input of the provenance until the file is read.
+    Code that reads a file only if it is there asks this, not ``Path.is_file``."""
+    _log(INPUT_LOG_ENV, Path(path), LOOKED)
+    return Path(path).is_file()

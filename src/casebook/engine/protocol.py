@@ -4,7 +4,9 @@ The build gives every kernel (through its environment, fixed when the kernel sta
 kernel's own folder under ``build/tmp/``. Code running in the kernel appends one project-relative path per line:
 
 ``CASEBOOK_ARTEFACT_LOG``  every artefact written (:func:`casebook.engine.io.atomic_path`): provenance, cache, undo.
-``CASEBOOK_INPUT_LOG``     every data file read (:func:`casebook.engine.io.record_input`): a change re-executes.
+``CASEBOOK_INPUT_LOG``     every data file read (:func:`casebook.engine.io.record_input`): a change re-executes; and
+                           every optional file looked for (``?path``, :func:`casebook.engine.io.look`): its
+                           appearing or going re-executes.
 ``CASEBOOK_MODULE_LOG``    every ``casebook`` module imported (a hook installed by ``casebook/__init__``): the
                            run's cache depends on exactly those modules' code, not on the whole package.
 ``CASEBOOK_TEMP_LOG``      every temporary file, logged before it is written, so a killed run's are removed.
@@ -14,6 +16,10 @@ kernel's own folder under ``build/tmp/``. Code running in the kernel appends one
 
 One variable is read by the build itself: ``CASEBOOK_NO_KERNELS`` (set by ``make check``) makes any build that
 would start a kernel fail at once, so the inner loop provably executes no notebook.
+
+A line of the artefact and input logs may carry a scope (``SCOPE<TAB>path``, written inside
+:func:`casebook.engine.io.scope`): an artefact written in a scope depends only on the inputs read in that scope and
+outside every scope (:func:`scoped`), which is what its provenance entry lists.
 
 Without these variables (a notebook opened in JupyterLab, papermill run by hand) nothing is logged.
 """
@@ -67,16 +73,46 @@ def kernel_env(root: Path, build_dir: Path, workdir: Path) -> dict[str, str]:
     return env
 
 
-def read_log(path: Path) -> list[str]:
-    """The distinct lines of a log, sorted (a missing log is empty)."""
+SCOPE_SEP = "\t"
+UNSCOPED = ""
+LOOKED = "?"  # an input log line for a file looked for, not read (its existence counts, not its bytes)
+
+
+def read_scoped(path: Path) -> list[tuple[str, str]]:
+    """The distinct (scope, path) pairs of a log, sorted; a line without a scope has the scope ``UNSCOPED``."""
     if not path.is_file():
         return []
-    return sorted({line for line in path.read_text(encoding="utf-8").splitlines() if line})
+    lines = {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+    return sorted(tuple(line.split(SCOPE_SEP, 1)) if SCOPE_SEP in line else (UNSCOPED, line) for line in lines)
 
 
-def append(env: str, line: str) -> None:
-    """Append ``line`` to the log the environment variable ``env`` names, if the build set it."""
+def read_log(path: Path) -> list[str]:
+    """The distinct paths of a log, sorted, whatever their scope (a missing log is empty)."""
+    return sorted({rel for _, rel in read_scoped(path)})
+
+
+def scoped(inputs: list[tuple[str, str]], artefacts: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The inputs of each artefact written in a scope: those read in its scope or outside every scope (an artefact
+    written in several scopes has each one's). An artefact written outside every scope is not listed: it depends on
+    everything the run read."""
+    by_scope: dict[str, set[str]] = {}
+    for scope, rel in inputs:
+        if rel.startswith(LOOKED):
+            continue
+        by_scope.setdefault(scope, set()).add(rel)
+    common = by_scope.get(UNSCOPED, set())
+    out: dict[str, set[str]] = {}
+    unscoped = {rel for scope, rel in artefacts if scope == UNSCOPED}
+    for scope, rel in artefacts:
+        if scope != UNSCOPED and rel not in unscoped:
+            out.setdefault(rel, set(common)).update(by_scope.get(scope, set()))
+    return {rel: sorted(found) for rel, found in sorted(out.items())}
+
+
+def append(env: str, line: str, scope: str = UNSCOPED) -> None:
+    """Append ``line`` (in ``scope``, if one is given) to the log the environment variable ``env`` names, if the
+    build set it."""
     log = os.environ.get(env)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+            fh.write((f"{scope}{SCOPE_SEP}{line}" if scope else line) + "\n")

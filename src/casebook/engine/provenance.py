@@ -35,14 +35,20 @@ def versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
 
 
 def entries(record: dict) -> dict[str, dict]:
-    """One manifest entry per artefact of a build record (see casebook.engine.build)."""
+    """One manifest entry per artefact of a build record (see casebook.engine.build): its inputs are those of its
+    scope (``record["scoped"]``) when it was written in one, else every input of the run."""
+    scoped = record.get("scoped", {})
+
+    def inputs(path: str) -> dict[str, str]:
+        return {rel: record["inputs"][rel] for rel in scoped[path]} if path in scoped else record["inputs"]
+
     return {
         path: {
             "sha256": sha,
             "notebook": record["notebook"],
             "parameter_set": record["parameter_set"],
             "parameters": record["parameters"],
-            "inputs": record["inputs"],
+            "inputs": inputs(path),
         }
         for path, sha in record["artefacts"].items()
     }

@@ -25,22 +25,39 @@ def write_notebook(src: Path, target: Path) -> str:
     return sha256_file(target)
 
 
-def _hashes(rels: list[str]) -> dict[str, str]:
-    found = {rel: sha256_file(paths.resolve(rel)) for rel in rels}
+def _hashes(rels: list[str]) -> dict[str, str | None]:
+    """sha256 of each file; None for one that does not exist."""
+    return {rel: sha256_file(paths.resolve(rel)) for rel in rels}
+
+
+def _present(found: dict[str, str | None]) -> dict[str, str]:
     return {rel: sha for rel, sha in found.items() if sha is not None}
 
 
 def finished(run: Run, key: dict[str, str], effective: dict, workdir: Path) -> dict:
-    """The record of a successful run, after writing its normalised notebook."""
+    """The record of a successful run, after writing its normalised notebook.
+
+    ``inputs`` are the files it read (with their sha256), ``looked`` whether each file it looked for or tried to read
+    existed (one appearing or going re-executes it), ``scoped`` the inputs of each artefact it wrote inside a scope
+    (see :func:`protocol.scoped`)."""
     nb_sha = write_notebook(workdir / "executed.ipynb", paths.resolve(run.output))
-    artefacts = _hashes(protocol.read_log(workdir / protocol.ARTEFACT_LOG))
+    written = protocol.read_scoped(workdir / protocol.ARTEFACT_LOG)
+    artefacts = _present(_hashes(sorted({rel for _, rel in written})))
     artefacts[run.output] = nb_sha
+    read = protocol.read_scoped(workdir / protocol.INPUT_LOG)
+    inputs = _hashes(sorted({rel for _, rel in read if not rel.startswith(protocol.LOOKED)}))
+    present = _present(inputs)
+    looked = {rel[len(protocol.LOOKED):] for _, rel in read if rel.startswith(protocol.LOOKED)}
+    looked |= {rel for rel, sha in inputs.items() if sha is None}
     return {
         "key": key,
         "notebook": run.notebook,
         "parameter_set": run.set_name,
         "parameters": effective,
-        "inputs": _hashes(protocol.read_log(workdir / protocol.INPUT_LOG)),
+        "inputs": present,
+        "looked": {rel: paths.resolve(rel).is_file() for rel in sorted(looked)},
+        "scoped": {rel: [i for i in found if i in present] for rel, found in protocol.scoped(read, written).items()
+                   if rel in artefacts},
         "modules": module_hashes(protocol.read_log(workdir / protocol.MODULE_LOG)),
         "artefacts": artefacts,
     }

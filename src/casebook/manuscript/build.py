@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook import paths
-from casebook.engine.io import write_bytes, write_text
+from casebook.engine.io import look, scope, write_bytes, write_text
 from casebook.exceptions import CasebookError
 from casebook.manuscript import annotate, references
 from casebook.manuscript import blocks as common_blocks
@@ -36,7 +36,7 @@ def template_path(report_id: str) -> Path | None:
 
     spec = importlib.util.find_spec(get(report_id).package)
     path = Path(next(iter(spec.submodule_search_locations))) / TEMPLATE_NAME
-    return path if path.is_file() else None
+    return path if look(path) else None
 
 
 def reports_with_articles() -> list[str]:
@@ -54,6 +54,7 @@ class Manuscripts:
     files: list[Path] = field(default_factory=list)
     corrections: int = 0
     message: str = ""
+    verdicts: object = None  # DataFrame: the verdicts of the report's claims it was built from
 
     def _repr_markdown_(self) -> str:
         files = "\n".join(f"- [`{paths.relative(f)}`](../{paths.relative(f)})" for f in self.files)
@@ -142,3 +143,27 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
     done.message = (f"{count(len(found), 'item')} for the authors ({', '.join(i.label for i in found)}): article, "
                     "corrected edition (every item marked in place) and editor's letter")
     return done
+
+
+def report_manuscripts(report_id: str, manuscripts_dir: str = "manuscripts", figures_dir: str = "figures",
+                       claims_path: str = "") -> Manuscripts:
+    """:func:`build_manuscripts` for one report, from the audit of that report's claims alone (or of the claims file
+    ``claims_path``), in the report's own build scope (:func:`casebook.engine.io.scope`): what it writes depends
+    on, and its provenance lists, only what it read, so another report's claims or data cannot change it."""
+    with scope(report_id):
+        verdicts = corr.claim_verdicts(claims_path, report_id=None if claims_path else report_id)
+        verdicts = verdicts[verdicts["report"] == report_id].reset_index(drop=True)
+        done = build_manuscripts(report_id, verdicts, manuscripts_dir, figures_dir)
+    done.verdicts = verdicts
+    return done
+
+
+def verdict_counts(built: list[Manuscripts]):
+    """How many claims of each report have each verdict (the reports of ``built``)."""
+    import pandas as pd
+
+    frames = [m.verdicts for m in built if m.verdicts is not None]
+    if not frames:
+        return pd.DataFrame(columns=["report", "verdict", "claims"])
+    verdicts = pd.concat(frames, ignore_index=True)
+    return verdicts.groupby(["report", "verdict"]).size().rename("claims").reset_index()

@@ -36,10 +36,14 @@ def claim_verdicts(claims_path: str = "", data_dirs: dict | None = None, report_
     correction when it is inconsistent, a query when it is ambiguous). The register is every report's claims
     (``claims_path`` ""), one report's (``report_id``) or one file."""
     from casebook import audit, load_claims
+    from casebook.data.load import load_claim_readings, load_root_causes
 
     claims = load_claims(claims_path, report_id)
-    results = audit.audit(claims, audit.load_data(claims, data_dirs or {}))
-    causes = audit.root_causes(results)
+    # one report's claims are read by that report's readings and explained by its causes, not every report's
+    readings, own = (None, None) if report_id is None else (load_claim_readings(report_id=report_id),
+                                                            load_root_causes(report_id=report_id))
+    results = audit.audit(claims, audit.load_data(claims, data_dirs or {}), readings, own)
+    causes = audit.root_causes(results, own)
     explained = dict(zip(causes["cause_id"], causes["explanation"], strict=True))
     finding = dict(zip(causes["cause_id"], causes["finding"], strict=True))
     out = results.copy()
