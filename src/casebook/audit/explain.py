@@ -27,6 +27,7 @@ KEY_COLUMNS = ("report", "mark", "step", "family", "hypothesis", "alternatives",
                "not_drawn", "explains")
 HYPOTHESIS_COLUMNS = ("report", "cause_id", "role", "hypothesis", "claims", "arithmetic")
 NONE = "none"  # the mark of a flagged claim no step explains
+SEPARATOR = " | "  # between the arithmetic of two claims (one claim's arithmetic may hold '; ')
 
 
 def causes_of(agreement: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -121,7 +122,7 @@ def _arithmetic(ev, cids, state: State) -> str:
         now = printed.get(cid, was)
         shown = f"“{was}”" + (f" read as “{now}”" if now != was else "")
         parts.append(f"{shown}: {ev.arithmetic(cid, state)}")
-    return "; ".join(parts)
+    return SEPARATOR.join(parts)
 
 
 def _candidates(ev, rec, claims: list[str]) -> list[tuple[str, Hypothesis, State, list[str]]]:

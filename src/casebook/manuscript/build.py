@@ -102,8 +102,9 @@ def corrected_markdown(report_id: str, verdicts, template: Template, registry: R
 
 
 def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscripts", figures_dir: str = "figures",
-                      formats=FORMATS) -> Manuscripts:
-    """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings)."""
+                      formats=FORMATS, tables_dir: str = "tables") -> Manuscripts:
+    """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings; the
+    letter's competing explanations are read from the claims audit's tables in ``tables_dir``)."""
     from casebook import load_dataset
     from casebook.registry import get
 
@@ -130,7 +131,8 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
         done.message = "the audit finds nothing to correct, query or report missing: no corrected edition, no letter"
         return done
     corrected = corrected_markdown(report_id, verdicts, template, registry, blocks(True), sources, found)
-    letter = letter_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf", found)
+    letter = letter_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf", found,
+                             tables_dir=tables_dir)
     problems = {k: v for k, v in annotate.unmatched(letter, corrected).items() if v}
     if problems:
         raise CasebookError(f"{report_id}: the corrected edition and the letter disagree: {problems}")

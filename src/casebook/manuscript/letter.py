@@ -2,9 +2,12 @@
 in order, each numbered with the label the corrected edition marks it with: corrections (C), queries to the authors
 (Q), reporting gaps (G). Every count in its text is computed from the verdicts.
 
-A query states each hypothesis with its arithmetic. Today a query gives its root cause's explanation and the
-arithmetic of each printed statement as the data stand; :func:`hypotheses` is where competing explanations, one row
-each (``cause_id``, ``hypothesis``, ``arithmetic``), come in: every row of a query's cause is listed under it.
+A query states each hypothesis with its arithmetic: its root cause's explanation, the arithmetic of each printed
+statement as the data stand, then the competing explanations the reconciliation found (:func:`hypotheses`, one row
+each: ``cause_id``, ``hypothesis``, ``arithmetic``), each with what it gives for the printed statements. They are read
+from the table the claims audit writes (``tables/claims-audit-hypotheses.csv``, notebook 03, which notebook 04 comes
+after): the reconciliation is not run twice, and only the report's own rows feed its letter. A correction lists none:
+the evidence pins it down to one value.
 """
 
 from __future__ import annotations
@@ -13,21 +16,34 @@ import re
 
 import pandas as pd
 
+from casebook import paths
+from casebook.exceptions import CasebookError
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript.corrigendum import Item
 from casebook.manuscript.render import section
 from casebook.text import count, join
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")
+HYPOTHESES_TABLE = "claims-audit-hypotheses.csv"  # written by notebook 03 (casebook.audit.explain.explanations)
+SEPARATOR = " | "  # between the arithmetic of two printed statements in that table
 PARTS = {"correction": "Corrections", "query": "Queries to the authors", "gap": "Reporting gaps"}
 # The audit's plain-text operators, as a reader reads them.
 OPERATORS = ((" -> ", " → "), (" <= ", " ≤ "), (" >= ", " ≥ "), (" != ", " ≠ "))
 
 
-def hypotheses(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
-    """The competing explanations of each query, one row each: ``cause_id``, ``hypothesis`` (in words),
-    ``arithmetic`` (what it gives). None yet: the audit's reconciliation step will supply them."""
-    return pd.DataFrame(columns=list(HYPOTHESIS_COLUMNS))
+def hypotheses(verdicts: pd.DataFrame, report_id: str, tables_dir: str = "tables") -> pd.DataFrame:
+    """The competing explanations of each of the report's root causes, one row each: ``cause_id``, ``hypothesis``
+    (in words, with its place in the reconciliation) and ``arithmetic`` (what it gives for each printed statement it
+    explains), read from the claims audit's table in ``tables_dir``; only the report's own rows."""
+    path = paths.resolve(tables_dir) / HYPOTHESES_TABLE
+    if not path.is_file():
+        raise CasebookError(f"{paths.relative(path)}: no such table; notebooks/03-claims-audit.ipynb writes it (the "
+                            "competing explanations the editor's letter states): build it first")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    mine = table[table["report"] == report_id]
+    said = [f"{role[:1].upper()}{role[1:]}: {h}." for role, h in zip(mine["role"], mine["hypothesis"], strict=True)]
+    return pd.DataFrame({"cause_id": list(mine["cause_id"]), "hypothesis": said, "arithmetic": list(mine["arithmetic"])},
+                        columns=list(HYPOTHESIS_COLUMNS))
 
 
 def md(text) -> str:
@@ -116,17 +132,24 @@ def _item_lines(item: Item, rows: pd.DataFrame) -> list[str]:
         lines += [_claim_line(r, item.kind) for r in item.claims.itertuples()] + [""]
     mine = rows[rows["cause_id"] == item.cause] if item.kind == "query" else rows.iloc[0:0]
     if len(mine):
-        lines += ["Hypotheses:", ""]
-        lines += [f"{k}. {md(h.hypothesis)} Arithmetic: {md(h.arithmetic)}." for k, h in
-                  enumerate(mine.itertuples(), start=1)] + [""]
+        lines += ["Which of these explanations holds? Each is stated with what it gives for the printed statements "
+                  "it explains:", ""]
+        for k, h in enumerate(mine.itertuples(), start=1):
+            lines.append(f"{k}. {md(h.hypothesis)}")
+            lines += [f"   - {md(part)}." for part in str(h.arithmetic).split(SEPARATOR) if part]
+        lines.append("")
     return lines
 
 
 def letter_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, corrected_name: str,
-                    found: list[Item] | None = None, hypothesis_rows: pd.DataFrame | None = None) -> str:
-    """The letter, in Markdown: what was checked (counted), then the items by kind, then the claims they cover."""
+                    found: list[Item] | None = None, hypothesis_rows: pd.DataFrame | None = None,
+                    tables_dir: str = "tables") -> str:
+    """The letter, in Markdown: what was checked (counted), then the items by kind (a query with its competing
+    explanations: ``hypothesis_rows``, by default :func:`hypotheses` from ``tables_dir``), then the claims covered."""
     found = corr.items(verdicts, report_id) if found is None else found
-    rows = hypotheses(verdicts, report_id) if hypothesis_rows is None else hypothesis_rows
+    asked = any(i.kind == "query" for i in found)
+    rows = hypothesis_rows if hypothesis_rows is not None else hypotheses(verdicts, report_id, tables_dir) if asked \
+        else pd.DataFrame(columns=list(HYPOTHESIS_COLUMNS))
     lines = [f"# Editor's letter: {md(report_title)}", "", "To the authors,", ""]
     lines += _opening(verdicts, report_id, report_title) + _summary(found, verdicts, report_id, corrected_name)
     for kind, heading in PARTS.items():
