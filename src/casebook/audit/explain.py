@@ -94,7 +94,7 @@ def figure_key(reconciled: dict, moved: pd.DataFrame) -> pd.DataFrame:
     def row(report, step, family, hypothesis, alternatives, claims, rec) -> dict:
         groups: dict[tuple[str, str], list[str]] = {}
         for c in claims:  # the claims by finding and root cause, each marked '*' when it is not drawn
-            groups.setdefault((rec.finding(c), cause[(report, c)]), []).append(c + ("" if (report, c) in drawn else "*"))
+            groups.setdefault((rec.finding(c), cause.get((report, c), c)), []).append(c + ("" if (report, c) in drawn else "*"))
         return {"report": report, "mark": mark(report, step, several), "step": step or "", "family": family,
                 "hypothesis": hypothesis, "alternatives": "; ".join(alternatives),
                 "finding": "; ".join(sorted({f for f, _ in groups})), "cause_id": "; ".join(sorted({k for _, k in groups})),
@@ -120,7 +120,7 @@ def _arithmetic(ev, cids, state: State) -> str:
     for cid in cids:
         was = str(ev.claims.loc[cid, "printed"])
         now = printed.get(cid, was)
-        shown = f"“{was}”" + (f" read as “{now}”" if now != was else "")
+        shown = f"“{was}”" + (f" meant as “{now}”" if now != was else "")
         parts.append(f"{shown}: {ev.arithmetic(cid, state)}")
     return SEPARATOR.join(parts)
 

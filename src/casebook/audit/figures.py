@@ -137,9 +137,9 @@ def _panel(ax, pts: pd.DataFrame, moved: pd.DataFrame, title: str, log: bool) ->
     _moves(ax, moved, hi)
 
 
-def key_lines(key: pd.DataFrame | None) -> list[tuple[str, str]]:
+def key_lines(key: pd.DataFrame) -> list[tuple[str, str]]:
     """The key under the panels, wrapped: (mark, text) per line, the mark on the first line of its entry only."""
-    if key is None or key.empty:
+    if key.empty:
         return [("", "The reconciliation has nothing to explain: the audit flags no claim.")]
     out = [("", "The steps of the reconciliation (the number at an arrow's head): each one's hypothesis, then the claims "
                 "it explains, by finding and root cause.")]
@@ -168,19 +168,22 @@ def _key(ax, lines: list[tuple[str, str]]) -> None:
 
 def plot_printed_vs_recomputed(points: pd.DataFrame, moved: pd.DataFrame | None = None, key: pd.DataFrame | None = None):
     """The figure (a matplotlib Figure) from :func:`casebook.audit.views.numeric_points`, with the reconciliation's
-    moves and key (:func:`casebook.audit.explain.moves`, :func:`~casebook.audit.explain.figure_key`)."""
-    lines = key_lines(key)
-    key_mm = (len(lines) * LINE + 1.5) * KEY_FONT * 25.4 / 72
-    fig, axes = figure("page", 82 + key_mm, nrows=2, ncols=2, gridspec_kw={"height_ratios": [70, key_mm]})
+    moves and key (:func:`casebook.audit.explain.moves`, :func:`~casebook.audit.explain.figure_key`; no key: the
+    points alone, an empty key: the reconciliation has nothing to explain)."""
+    lines = [] if key is None else key_lines(key)
+    key_mm = (len(lines) * LINE + 1.5) * KEY_FONT * 25.4 / 72 if lines else 0.0
+    fig, axes = figure("page", 82 + key_mm, nrows=2 if lines else 1, ncols=2,
+                       gridspec_kw={"height_ratios": [70, key_mm]} if lines else None, squeeze=False)
     left, right = axes[0]
-    for ax in axes[1]:
-        ax.remove()
     moved = pd.DataFrame(columns=["unit", *MOVE_COLUMNS]) if moved is None else moved
     drawn = moved[moved["part"].astype(str) != ""]
     for ax, unit, title, log in ((left, True, "a  Percentages (%)", False),
                                  (right, False, "b  Counts, ages, sizes, doses, durations", True)):
         _panel(ax, points[(points["unit"] == "%") == unit], drawn[(drawn["unit"] == "%") == unit], title, log)
-    _key(fig.add_subplot(axes[1, 0].get_gridspec()[1, :]), lines)
+    if lines:
+        for ax in axes[1]:
+            ax.remove()
+        _key(fig.add_subplot(axes[1, 0].get_gridspec()[1, :]), lines)
     handles, labels = left.get_legend_handles_labels()
     h2, l2 = right.get_legend_handles_labels()
     seen = dict(zip(labels, handles, strict=False))

@@ -39,7 +39,11 @@ def hypotheses(verdicts: pd.DataFrame, report_id: str, tables_dir: str = "tables
     if not path.is_file():
         raise CasebookError(f"{paths.relative(path)}: no such table; notebooks/03-claims-audit.ipynb writes it (the "
                             "competing explanations the editor's letter states): build it first")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return rows_of(pd.read_csv(path, dtype=str, keep_default_na=False), report_id)
+
+
+def rows_of(table: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    """The letter's rows of the claims audit's table of competing explanations: the report's own, in words."""
     mine = table[table["report"] == report_id]
     said = [f"{role[:1].upper()}{role[1:]}: {h}." for role, h in zip(mine["role"], mine["hypothesis"], strict=True)]
     return pd.DataFrame({"cause_id": list(mine["cause_id"]), "hypothesis": said, "arithmetic": list(mine["arithmetic"])},
@@ -135,8 +139,9 @@ def _item_lines(item: Item, rows: pd.DataFrame) -> list[str]:
         lines += ["Which of these explanations holds? Each is stated with what it gives for the printed statements "
                   "it explains:", ""]
         for k, h in enumerate(mine.itertuples(), start=1):
-            lines.append(f"{k}. {md(h.hypothesis)}")
-            lines += [f"   - {md(part)}." for part in str(h.arithmetic).split(SEPARATOR) if part]
+            number = f"{k}. "
+            lines.append(number + md(h.hypothesis))
+            lines += [f"{' ' * len(number)}- {md(part)}." for part in str(h.arithmetic).split(SEPARATOR) if part]
         lines.append("")
     return lines
 
