@@ -45,6 +45,26 @@ def _points(outlier: float | None = None) -> pd.DataFrame:
                           "reading": "primary", "matched": m, "verdict": v} for c, u, p, a, b, m, v in rows])
 
 
+def _moves() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reconciliation's moves and key for :func:`_points`, shaped as :mod:`casebook.audit.explain` gives them: a
+    misprinted claim (the age range's high end), an omitted row (the count and the percentage), a claim no step
+    explains that prints no number."""
+    rows = [("c-age", "1", 1, "years", 0, 49.0, 49.0, 49.0, 49.0), ("c-age", "1", 1, "years", 1, 71.0, 74.0, 74.0, 74.0),
+            ("c-n", "2", 2, "", 0, 8.0, 7.0, 8.0, 8.0), ("c-pct", "2", 2, "%", 0, 67.0, 62.6, 67.0, 67.3)]
+    moved = pd.DataFrame([{"report": "r", "claim_id": c, "mark": m, "step": k, "finding": "query", "cause_id": "x",
+                           "unit": u, "part": p, "printed": a, "recomputed": b, "printed_after": a2,
+                           "recomputed_after": b2} for c, m, k, u, p, a, b, a2, b2 in rows]
+                         + [{"report": "r", "claim_id": "c-most", "mark": "none", "step": "", "finding": "unexplained",
+                             "cause_id": "c-most", "unit": "", "part": ""}])
+    key = pd.DataFrame([{"mark": "1", "hypothesis": "the claim c-age printed 71 for 74", "alternatives": "",
+                         "explains": "correction (root cause ages): c-age", "not_drawn": ""},
+                        {"mark": "2", "hypothesis": "a row of P1 that the table does not list " + "(outcomes) " * 12,
+                         "alternatives": "a row of P2", "explains": "query (root cause row): c-n, c-pct", "not_drawn": ""},
+                        {"mark": "none", "hypothesis": "no step explains these claims", "alternatives": "",
+                         "explains": "unexplained (root cause c-most): c-most*", "not_drawn": "c-most"}])
+    return moved, key
+
+
 @functools.cache
 def _data(name: str) -> dict:
     """The datasets the figures are drawn from, loaded when a test first needs them (not when tests are collected)."""
@@ -62,7 +82,9 @@ def _figures():
            "jdm aldolase": lambda: cf.aldolase_figure(case.lab_table(jdm())),
            "jdm muscle scores": lambda: cf.muscle_scores_figure(case.muscle_score_table(jdm())),
            "audit": lambda: af.plot_printed_vs_recomputed(_points()),
-           "audit with a 1500 mg outlier": lambda: af.plot_printed_vs_recomputed(_points(1500.0))}
+           "audit with a 1500 mg outlier": lambda: af.plot_printed_vs_recomputed(_points(1500.0)),
+           "audit with the reconciliation": lambda: af.plot_printed_vs_recomputed(_points(), *_moves()),
+           "audit, nothing to explain": lambda: af.plot_printed_vs_recomputed(_points(), None, _moves()[1].iloc[0:0])}
     for name in ("report", "primary fixture", "zero reduction"):
         out[f"sts trajectories, {name}"] = lambda name=name: sf.plot_size_trajectories(_data(name))
         out[f"sts reductions, {name}"] = lambda name=name: sf.plot_reductions(_data(name))
@@ -168,3 +190,20 @@ def test_an_outlier_is_clipped_with_its_values_and_the_rest_keep_the_scale():
         assert off == (["off scale: printed 1500, recomputed 1500"] if outlier else [])
         plt.close(figure)
     assert "symmetric-log" in af.CAPTION and "edge" in af.CAPTION  # the choice is stated in the caption
+
+
+def test_the_reconciliation_is_drawn_with_its_steps_and_key():
+    """An arrow per moved number (none for the end of a range a step leaves where it is), each step's number in the
+    panels, each step in the key; no key, no key panel."""
+    moved, key = _moves()
+    figure = af.plot_printed_vs_recomputed(_points(), moved, key)
+    panels = [ax for ax in figure.axes if ax.axison]
+    arrows = [t for ax in panels for t in ax.texts if t.arrow_patch is not None]
+    assert len(arrows) == 3
+    assert {t.get_text() for ax in panels for t in ax.texts} >= {"1", "2"}
+    listed = [t.get_text() for ax in figure.axes if not ax.axison for t in ax.texts]
+    assert {"1", "2", "none"} <= set(listed) and any("c-most*" in t for t in listed)
+    plt.close(figure)
+    plain = af.plot_printed_vs_recomputed(_points())
+    assert len(plain.axes) == 2
+    plt.close(plain)

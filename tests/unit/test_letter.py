@@ -188,7 +188,8 @@ def test_the_letter_says_exactly_what_it_counted(report_id, verdicts):
     planted = verdicts.copy()
     k = planted.index[(planted["report"] == report_id) & (planted["verdict"] == "consistent")][0]
     planted.loc[k, "verdict"] = "not derivable"
-    moved = COUNTS.search(letter.letter_markdown(planted, report_id, get(report_id).title, "x.pdf"))
+    none = pd.DataFrame(columns=list(letter.HYPOTHESIS_COLUMNS))  # the counts only: no reconciliation needed
+    moved = COUNTS.search(letter.letter_markdown(planted, report_id, get(report_id).title, "x.pdf", hypothesis_rows=none))
     assert [int(x) for x in moved.groups()] == _expected_counts(planted, report_id) != _expected_counts(verdicts, report_id)
 
 
@@ -254,16 +255,67 @@ def test_the_edition_built_now_is_the_committed_one_in_its_marks(report_id, verd
 
 def test_a_query_lists_each_hypothesis_with_its_arithmetic(verdicts):
     """Where competing explanations come in (letter.hypotheses, rows of cause_id, hypothesis, arithmetic), each is
-    listed under its query, numbered, with its arithmetic; another query's rows are not."""
+    listed under its query, numbered, with its arithmetic per printed statement; another query's rows are not."""
     asked = [(r, i) for r in _with_letter() for i in corrigendum.items(verdicts, r) if i.kind == "query"]
     if not asked:
         pytest.skip("no report has a query")
     report_id, q = asked[0]
     rows = pd.DataFrame([{"cause_id": q.cause, "hypothesis": "A row is missing.", "arithmetic": "539/8 = 67.4 -> 67"},
-                         {"cause_id": q.cause, "hypothesis": "The table is complete.", "arithmetic": "62.64 != 67"},
+                         {"cause_id": q.cause, "hypothesis": "The table is complete.",
+                          "arithmetic": "“8”: 7 != 8 | “67%”: 62.64 != 67"},
                          {"cause_id": "another-cause", "hypothesis": "Not this one.", "arithmetic": "1 = 1"}])
     text = letter.letter_markdown(verdicts, report_id, "a title", "x.pdf", hypothesis_rows=rows)
     block = text.split(f"### {q.label}. ")[1].split("\n### ")[0]
-    assert "Hypotheses:\n\n1. A row is missing. Arithmetic: 539/8 = 67.4 → 67.\n2. The table is complete. " \
-           "Arithmetic: 62.64 ≠ 67." in block
+    assert "holds?" in block and "1. A row is missing.\n   - 539/8 = 67.4 → 67.\n2. The table is complete.\n" \
+           "   - “8”: 7 ≠ 8.\n   - “67%”: 62.64 ≠ 67." in block
     assert "Not this one" not in text
+
+
+def _hypotheses_table() -> pd.DataFrame:
+    """The competing explanations the claims audit wrote (notebook 03), every report's."""
+    return pd.read_csv(MAIN / "tables" / "claims-audit-hypotheses.csv", dtype=str, keep_default_na=False)
+
+
+def _unstated_hypotheses(text: str, found, table: pd.DataFrame, report_id: str) -> list[str]:
+    """What a letter fails to say: a query's hypothesis or arithmetic the audit wrote and the letter does not state,
+    a query with none, a correction or gap that lists hypotheses."""
+    bad = []
+    for item in found:
+        block = text.split(f"### {item.label}. ")[1].split("\n## ")[0].split("\n### ")[0]
+        if item.kind != "query":
+            bad += [f"{item.label}: a {item.kind} lists hypotheses"] if "holds?" in block else []
+            continue
+        mine = table[(table["report"] == report_id) & (table["cause_id"] == item.cause)]
+        bad += [] if len(mine) else [f"{item.label}: the audit wrote no hypothesis for {item.cause}"]
+        for h in mine.itertuples():
+            bad += [] if letter.md(h.hypothesis) in block else [f"{item.label}: {h.hypothesis} not stated"]
+            bad += [f"{item.label}: {part} not stated" for part in h.arithmetic.split(letter.SEPARATOR)
+                    if f"- {letter.md(part)}." not in block]
+    return bad
+
+
+@pytest.mark.parametrize("report_id", _with_letter())
+def test_each_query_of_the_letter_states_the_audits_hypotheses_and_a_correction_none(report_id, verdicts):
+    """The letter (committed, and as written from the claims audit's table) states under each query every competing
+    explanation the audit wrote for its cause (tables/claims-audit-hypotheses.csv), each with its arithmetic; a
+    correction lists none (planted: a hypothesis dropped is found). Only the report's own rows feed it: a row of
+    another report changes none of its rows (planted: the same row under this report's id is stated). The build
+    writes the letter from the report's own reconciliation; the shared build's letter is compared with the committed
+    one byte for byte."""
+    table = _hypotheses_table()
+    found = corrigendum.items(verdicts, report_id)
+    args = (verdicts, report_id, get(report_id).title, f"{report_id}-corrected.pdf", found)
+    now = letter.letter_markdown(*args, hypothesis_rows=letter.rows_of(table, report_id))
+    assert _unstated_hypotheses(_committed(report_id, "corrigendum.md"), found, table, report_id) == []
+    assert _unstated_hypotheses(now, found, table, report_id) == []
+    q = next((i for i in found if i.kind == "query"), None)
+    if q is None:
+        return
+    dropped = table.drop(table.index[(table["report"] == report_id) & (table["cause_id"] == q.cause)][:1])
+    assert _unstated_hypotheses(letter.letter_markdown(*args, hypothesis_rows=letter.rows_of(dropped, report_id)),
+                                found, table, report_id)
+    other = {"report": "another-report", "cause_id": q.cause, "role": "on its own", "hypothesis": "a planted one",
+             "claims": "x", "arithmetic": "1 = 1"}
+    assert letter.rows_of(pd.concat([table, pd.DataFrame([other])]), report_id).equals(letter.rows_of(table, report_id))
+    planted = letter.rows_of(pd.concat([table, pd.DataFrame([{**other, "report": report_id}])]), report_id)
+    assert "a planted one" in letter.letter_markdown(*args, hypothesis_rows=planted)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from casebook import audit
-from casebook.audit import hypotheses, reconcile
+from casebook.audit import explain, hypotheses, reconcile
 from casebook.audit.compare import fmt
 from casebook.audit.model import OMISSIONS, _load_functions
 from casebook.audit.verdicts import declared
@@ -105,12 +105,20 @@ def test_a_consistent_series_has_nothing_to_explain(series):
     assert rec.flagged == () and rec.steps == []
 
 
-def test_the_search_finds_a_planted_omission_and_a_planted_misprint(series):
+@pytest.fixture(scope="module")
+def planted(series):
+    """The fixture series with a planted omission and misprint, searched once: (report, data, omitted lesion,
+    misprinted size as printed, as meant, evidence, reconciliation)."""
     report, data = series
     readings = load_claim_readings("")
     claims = register(report, data, declared(readings))
     data2, claims2, omitted, printed, meant = _plant(report, data, claims)
     ev, rec = _search(report, claims2, data2, readings)
+    return report, data2, omitted, printed, meant, ev, rec
+
+
+def test_the_search_finds_a_planted_omission_and_a_planted_misprint(planted):
+    report, data2, omitted, printed, meant, ev, rec = planted
     assert {"fx-lesions", "fx-injections", "fx-pct"} <= set(rec.flagged), rec.flagged
     families = {s.hypothesis.family for s in rec.steps}
     assert "omission" in families, reconcile.steps_table(ev, rec).to_string()
@@ -125,3 +133,52 @@ def test_the_search_finds_a_planted_omission_and_a_planted_misprint(series):
     assert (printed, meant) in offered, (printed, meant, offered)
     assert not [c for c in rec.flagged if rec.finding(c) == "unexplained"], reconcile.findings_table(rec).to_string()
     assert omitted not in set(data2[report]["lesions"]["lesion_id"])
+
+
+# --- the claims-audit figure: what explains each flagged claim ------------------------------------------------------
+
+def steps_missing(reconciled: dict, moved: pd.DataFrame, key: pd.DataFrame, figure) -> list[str]:
+    """Each flagged claim whose step (or 'none') is not in the figure's data, its key, or drawn beside its point."""
+    from matplotlib.text import Text
+
+    out = []
+    drawn = {t.get_text() for ax in figure.axes if ax.axison for t in ax.findobj(Text)}  # the panels, not the key
+    for report, (_ev, rec) in reconciled.items():
+        for cid in (*rec.flagged, *rec.gaps):
+            rows = moved[(moved["report"] == report) & (moved["claim_id"] == cid)]
+            want = explain.mark(report, rec.step_of(cid), len(reconciled) > 1)
+            if rows.empty or set(rows["mark"]) != {want} or set(rows["step"]) != {rec.step_of(cid) or ""}:
+                out.append(f"{cid}: not in the figure's data with step {want}")
+            elif not any(cid in str(c).split("; ") for c in key.loc[key["mark"] == want, "claims"]):
+                out.append(f"{cid}: not in the key under step {want}")
+            elif (rows["part"] != "").any() and want not in drawn:
+                out.append(f"{cid}: step {want} not drawn")
+    return out
+
+
+def test_the_figure_shows_the_step_that_explains_each_flagged_claim(planted):
+    """Every flagged claim of the planted series is in the figure's data with the step that explains it, in its key,
+    and its step's number is drawn; the arrow of a claim a misprint explains moves to where the misprint puts it.
+    Planted: a claim's row dropped from the figure's data, or its step changed, is found."""
+    import matplotlib.pyplot as plt
+
+    from casebook.audit import figures as af
+
+    report, data2, _omitted, _printed, _meant, ev, rec = planted
+    reconciled = {report: (ev, rec)}
+    agreement = pd.DataFrame([{"report": report, "claim_id": c, "cause_id": ""} for c in rec.flagged])
+    moved = explain.moves(reconciled, agreement)
+    key = explain.figure_key(reconciled, moved)
+    claims = pd.DataFrame(list(ev.claims.to_dict("records")))
+    results = audit.audit(claims, data2)
+    figure = af.plot_printed_vs_recomputed(audit.numeric_points(results, claims, data2), moved, key)
+    assert rec.steps and steps_missing(reconciled, moved, key, figure) == []
+    pct = moved[(moved["claim_id"] == "fx-pct") & (moved["part"] != "")].iloc[0]
+    assert pct["printed_after"] == pct["printed"] or pct["recomputed_after"] == pct["recomputed"]
+    assert (pct["printed_after"], pct["recomputed_after"]) != (pct["printed"], pct["recomputed"])
+    victim = rec.flagged[0]
+    assert steps_missing(reconciled, moved[moved["claim_id"] != victim], key, figure)
+    wrong = moved.copy()
+    wrong.loc[wrong["claim_id"] == victim, "step"] = 99
+    assert steps_missing(reconciled, wrong, key, figure)
+    plt.close(figure)

@@ -15,7 +15,11 @@ class _Ev:
 
     def __init__(self, tables: dict, claims: pd.DataFrame):
         self.report, self.claims, self.tables = "r", claims, tables
+        self.ids = list(claims["claim_id"])
         self.kinds, self.keys, self.cells, self.omissions = {"k": ("a", "why")}, {"t": ["id"]}, {}, {}
+
+    def kind(self, cid: str) -> str:
+        return "k"
 
 
 @pytest.fixture
@@ -35,6 +39,8 @@ def test_the_key_moves_with_every_input(ev):
     ev.claims.loc[0, "printed"] = "80%"
     ev.kinds = {"k": ("b", "why")}  # another declared reading
     assert stored.evidence_key(ev, "sts_series", 8) != base
+    ev.kinds = {"k": ("a", "why"), "other": ("b", "why")}  # a kind no claim of the report has: another report's
+    assert stored.evidence_key(ev, "sts_series", 8) == base
     ev.kinds = {"k": ("a", "why")}
     assert stored.evidence_key(ev, "sts_series", 7) != base  # the search's limit
     assert stored.evidence_key(ev, "sts_series", 8) == base

@@ -3,8 +3,9 @@
 Modules: ``model`` (readings, the data, the registry of recompute functions, which live with their reports),
 ``readings`` (building blocks of readings), ``compare`` (the comparison rules), ``verdicts`` (each claim judged under
 its primary reading), ``results`` (the results table and the root causes), ``views`` (tables, the figure's points,
-the summary), ``figures`` (printed against recomputed). Nothing here knows a report: the register
-(``data/claims.csv``), the declared readings (``data/claim-readings.csv``) and the root causes
+the summary), ``reconcile`` and ``findings`` (the hypotheses that explain the flagged claims), ``explain`` (what they
+say about each claim, for the figure and the editor's letter), ``figures`` (printed against recomputed). Nothing
+here knows a report: the register (``data/claims.csv``), the declared readings (``data/claim-readings.csv``) and the root causes
 (``data/root-causes.csv``) drive it.
 
 The API, for the notebook and for generated articles (loaded on first use)::
@@ -29,7 +30,8 @@ _LAZY = {
     "check_claim": "verdicts", "ClaimResult": "verdicts", "audit_results": "verdicts",
     "audit": "results", "root_causes": "results", "problem_counts": "results", "CAUSE_COLUMNS": "results",
     "reading_declarations": "views",
-    "reconciliation": "findings", "agreement": "findings", "check_agreement": "findings",
+    "reconciliation": "findings", "reconciled": "findings", "agreement": "findings", "check_agreement": "findings",
+    "moves": "explain", "figure_key": "explain", "explanations": "explain",
     "numeric_points": "views", "output_table": "views", "verdict_counts": "views", "grim_table": "views",
     "register_counts": "views", "register_view": "views", "summary": "views", "TABLE_CAPTION": "views",
 }

@@ -26,11 +26,20 @@ ALLOWED = {"correction": ("correction",), "query": ("query", "gap"), "unexplaine
 AGREEMENT_COLUMNS = (*FINDING_COLUMNS, "cause_id", "declared", "agrees", "_disagrees")  # _disagrees: a shading flag
 
 
-def reconciliation(claims: pd.DataFrame, data, readings: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconciled(claims: pd.DataFrame, data, readings: pd.DataFrame | None = None) -> dict[str, tuple]:
+    """Every report's reconciliation as objects: report id -> (its evidence, its reconciliation). Worked out once,
+    they give the tables (:func:`reconciliation`), the figure's data and the letter's hypotheses
+    (:mod:`casebook.audit.explain`)."""
+    return reconcile_all(claims, data, readings)
+
+
+def reconciliation(claims: pd.DataFrame, data, readings: pd.DataFrame | None = None,
+                   done: dict[str, tuple] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every report's reconciliation: its steps (the best set of hypotheses, each with the claims it explains, its
-    alternatives and arithmetic) and its findings (one row per flagged claim)."""
+    alternatives and arithmetic) and its findings (one row per flagged claim). ``done``: the objects of
+    :func:`reconciled`, when already worked out."""
     steps, found = [], []
-    for _report, (ev, rec) in reconcile_all(claims, data, readings).items():
+    for _report, (ev, rec) in (reconcile_all(claims, data, readings) if done is None else done).items():
         steps.append(steps_table(ev, rec))
         found.append(findings_table(rec))
     return _concat(steps, STEP_COLUMNS), _concat(found, FINDING_COLUMNS)

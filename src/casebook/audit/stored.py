@@ -67,8 +67,9 @@ def _frame(df: pd.DataFrame) -> bytes:
 def evidence_key(ev, own_package: str, *extra) -> str:
     """The key of a report's evidence (:class:`casebook.audit.evidence.Evidence`) and the search's arguments."""
     h = hashlib.sha256()
+    used = {ev.kind(cid) for cid in ev.ids}  # another report's declared readings are not this search's input
     parts = [f"format {FORMAT}", platform.python_version(), pd.__version__, numpy.__version__, ev.report,
-             repr(sorted(ev.kinds.items())), repr(sorted(ev.keys.items())), repr(sorted(ev.cells.items())),
+             repr(sorted((k, v) for k, v in ev.kinds.items() if k in used)), repr(sorted(ev.keys.items())), repr(sorted(ev.cells.items())),
              repr(sorted(ev.omissions)), repr(extra), code_digest(own_package)]
     for part in parts:
         h.update(part.encode("utf-8") + b"\0")

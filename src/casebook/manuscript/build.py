@@ -103,8 +103,9 @@ def corrected_markdown(report_id: str, verdicts, template: Template, registry: R
 
 
 def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscripts", figures_dir: str = "figures",
-                      formats=FORMATS) -> Manuscripts:
-    """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings)."""
+                      formats=FORMATS, claims_path: str = "") -> Manuscripts:
+    """Write the article of ``report_id`` (and its corrected edition and editor's letter when it has findings; the
+    letter's competing explanations are worked out from the report's register, or the claims file ``claims_path``)."""
     from casebook import load_dataset
     from casebook.registry import get
 
@@ -131,7 +132,8 @@ def build_manuscripts(report_id: str, verdicts, manuscripts_dir: str = "manuscri
         done.message = "the audit finds nothing to correct, query or report missing: no corrected edition, no letter"
         return done
     corrected = corrected_markdown(report_id, verdicts, template, registry, blocks(True), sources, found)
-    letter = letter_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf", found)
+    letter = letter_markdown(verdicts, report_id, report.title, f"{report_id}-corrected.pdf", found,
+                             claims_path=claims_path)
     problems = {k: v for k, v in annotate.unmatched(letter, corrected).items() if v}
     if problems:
         raise CasebookError(f"{report_id}: the corrected edition and the letter disagree: {problems}")
@@ -153,7 +155,7 @@ def report_manuscripts(report_id: str, manuscripts_dir: str = "manuscripts", fig
     with scope(report_id):
         verdicts = corr.claim_verdicts(claims_path, report_id=None if claims_path else report_id)
         verdicts = verdicts[verdicts["report"] == report_id].reset_index(drop=True)
-        done = build_manuscripts(report_id, verdicts, manuscripts_dir, figures_dir)
+        done = build_manuscripts(report_id, verdicts, manuscripts_dir, figures_dir, claims_path=claims_path)
     done.verdicts = verdicts
     return done
 

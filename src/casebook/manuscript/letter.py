@@ -2,9 +2,13 @@
 in order, each numbered with the label the corrected edition marks it with: corrections (C), queries to the authors
 (Q), reporting gaps (G). Every count in its text is computed from the verdicts.
 
-A query states each hypothesis with its arithmetic. Today a query gives its root cause's explanation and the
-arithmetic of each printed statement as the data stand; :func:`hypotheses` is where competing explanations, one row
-each (``cause_id``, ``hypothesis``, ``arithmetic``), come in: every row of a query's cause is listed under it.
+A query states each hypothesis with its arithmetic: its root cause's explanation, the arithmetic of each printed
+statement as the data stand, then the competing explanations the reconciliation found (:func:`hypotheses`, one row
+each: ``cause_id``, ``hypothesis``, ``arithmetic``), each with what it gives for the printed statements. They are
+worked out from the report's own register, readings, root causes and data (so its letter depends on, and its
+provenance lists, nothing of another report); the search itself is the claims audit's, kept by content
+(:mod:`casebook.audit.stored`), so it is not run a second time. A correction lists none: the evidence pins it down
+to one value.
 """
 
 from __future__ import annotations
@@ -19,15 +23,34 @@ from casebook.manuscript.render import section
 from casebook.text import count, join
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")
+SEPARATOR = " | "  # between the arithmetic of two printed statements in that table
 PARTS = {"correction": "Corrections", "query": "Queries to the authors", "gap": "Reporting gaps"}
 # The audit's plain-text operators, as a reader reads them.
 OPERATORS = ((" -> ", " → "), (" <= ", " ≤ "), (" >= ", " ≥ "), (" != ", " ≠ "))
 
 
-def hypotheses(verdicts: pd.DataFrame, report_id: str) -> pd.DataFrame:
-    """The competing explanations of each query, one row each: ``cause_id``, ``hypothesis`` (in words),
-    ``arithmetic`` (what it gives). None yet: the audit's reconciliation step will supply them."""
-    return pd.DataFrame(columns=list(HYPOTHESIS_COLUMNS))
+def hypotheses(report_id: str, claims_path: str = "") -> pd.DataFrame:
+    """The competing explanations of each of the report's root causes, one row each: ``cause_id``, ``hypothesis``
+    (in words, with its place in the reconciliation) and ``arithmetic`` (what it gives for each printed statement it
+    explains), from the report's claims (or those of the claims file ``claims_path``), readings and root causes."""
+    from casebook import audit, load_claims
+    from casebook.data.load import load_claim_readings, load_root_causes
+
+    claims = load_claims(claims_path, None if claims_path else report_id)
+    claims = claims[claims["report"] == report_id].reset_index(drop=True)
+    readings, causes = load_claim_readings(report_id=report_id), load_root_causes(report_id=report_id)
+    data = audit.load_data(claims, {})
+    done = audit.reconciled(claims, data, readings)
+    _steps, found = audit.reconciliation(claims, data, readings, done)
+    return rows_of(audit.explanations(done, audit.agreement(found, causes)), report_id)
+
+
+def rows_of(table: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    """The letter's rows of the claims audit's table of competing explanations: the report's own, in words."""
+    mine = table[table["report"] == report_id]
+    said = [f"{role[:1].upper()}{role[1:]}: {h}." for role, h in zip(mine["role"], mine["hypothesis"], strict=True)]
+    return pd.DataFrame({"cause_id": list(mine["cause_id"]), "hypothesis": said, "arithmetic": list(mine["arithmetic"])},
+                        columns=list(HYPOTHESIS_COLUMNS))
 
 
 def md(text) -> str:
@@ -116,17 +139,25 @@ def _item_lines(item: Item, rows: pd.DataFrame) -> list[str]:
         lines += [_claim_line(r, item.kind) for r in item.claims.itertuples()] + [""]
     mine = rows[rows["cause_id"] == item.cause] if item.kind == "query" else rows.iloc[0:0]
     if len(mine):
-        lines += ["Hypotheses:", ""]
-        lines += [f"{k}. {md(h.hypothesis)} Arithmetic: {md(h.arithmetic)}." for k, h in
-                  enumerate(mine.itertuples(), start=1)] + [""]
+        lines += ["Which of these explanations holds? Each is stated with what it gives for the printed statements "
+                  "it explains:", ""]
+        for k, h in enumerate(mine.itertuples(), start=1):
+            number = f"{k}. "
+            lines.append(number + md(h.hypothesis))
+            lines += [f"{' ' * len(number)}- {md(part)}." for part in str(h.arithmetic).split(SEPARATOR) if part]
+        lines.append("")
     return lines
 
 
 def letter_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, corrected_name: str,
-                    found: list[Item] | None = None, hypothesis_rows: pd.DataFrame | None = None) -> str:
-    """The letter, in Markdown: what was checked (counted), then the items by kind, then the claims they cover."""
+                    found: list[Item] | None = None, hypothesis_rows: pd.DataFrame | None = None,
+                    claims_path: str = "") -> str:
+    """The letter, in Markdown: what was checked (counted), then the items by kind (a query with its competing
+    explanations: ``hypothesis_rows``, by default :func:`hypotheses` of the report), then the claims covered."""
     found = corr.items(verdicts, report_id) if found is None else found
-    rows = hypotheses(verdicts, report_id) if hypothesis_rows is None else hypothesis_rows
+    asked = any(i.kind == "query" for i in found)
+    rows = hypothesis_rows if hypothesis_rows is not None else hypotheses(report_id, claims_path) if asked \
+        else pd.DataFrame(columns=list(HYPOTHESIS_COLUMNS))
     lines = [f"# Editor's letter: {md(report_title)}", "", "To the authors,", ""]
     lines += _opening(verdicts, report_id, report_title) + _summary(found, verdicts, report_id, corrected_name)
     for kind, heading in PARTS.items():
