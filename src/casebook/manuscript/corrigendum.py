@@ -89,7 +89,8 @@ def gap_causes(verdicts: pd.DataFrame, report_id: str, causes: pd.DataFrame | No
     held = set(verdicts.loc[verdicts["report"] == report_id, "claim_id"])
     rows = causes[(causes["report"] == report_id) & (causes["finding"] == "gap")]
     keep = [not ids or any(i in held for i in ids) for ids in (split_ids(c) for c in rows["claim_ids"])]
-    return rows[keep].reset_index(drop=True)
+    # a boolean mask of rows, also when it is empty: rows[[]] would select no columns instead of no rows
+    return rows[pd.Series(keep, index=rows.index, dtype=bool)].reset_index(drop=True)
 
 
 def split_ids(ids) -> list[str]:
