@@ -87,11 +87,16 @@ def test_every_table_and_column_is_in_the_dictionary():
 
 
 def test_every_row_names_its_source():
+    """A report that rebuilds a published text names, on every row, where in it the row comes from; a table of
+    another report that keeps source columns fills them too."""
+    from helpers import published
+
     for dataset, tables in datasets().items():
         data = load_dataset(dataset)
         for table in tables:
             df = data[table]
-            assert df["source_file"].notna().all() and df["source_location"].notna().all(), table
+            if published(dataset) or "source_file" in df.columns:
+                assert df["source_file"].notna().all() and df["source_location"].notna().all(), (dataset, table)
 
 
 def test_a_study_concentration_other_than_the_regimens_is_accepted_with_a_note(tmp_path):

@@ -15,7 +15,7 @@ from casebook.manuscript import annotate, build, corrigendum, letter
 from casebook.manuscript.template import Block, Template, render, unbound_numbers
 from casebook.manuscript.values import Registry, gather, value
 
-from helpers import MAIN
+from helpers import MAIN, published
 
 REPORTS = build.reports_with_articles()
 PDFTOTEXT = shutil.which("pdftotext")
@@ -62,7 +62,7 @@ def test_values_blocks_references_and_marks():
 def test_registry_names_are_unique_and_have_provenance():
     for report_id in REPORTS:
         reg = gather(report_id, load_dataset(report_id))
-        assert len(reg) > 10
+        assert len(reg) > (10 if published(report_id) else 0), report_id
         assert all(v.source.startswith("casebook.reports.") for v in reg), [v.source for v in reg]
     with pytest.raises(CasebookError, match="defined twice"):
         Registry("demo", [value("n", 1, "a.b"), value("n", 2, "a.b")])
@@ -136,7 +136,8 @@ def test_jats_is_well_formed_and_its_figures_resolve(name):
     root = ET.parse(path).getroot()
     assert root.tag == "article" and root.find("front/article-meta/title-group/article-title").text
     graphics = [g.get("{http://www.w3.org/1999/xlink}href") for g in root.iter("graphic")]
-    assert graphics and all((path.parent / g).resolve().is_file() for g in graphics)
+    assert all((path.parent / g).resolve().is_file() for g in graphics)
+    assert graphics or not published(name.split("/")[0]), f"{name}: no figure"  # a placeholder article may have none
 
 
 @pytest.mark.parametrize("report_id", REPORTS)

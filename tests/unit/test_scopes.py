@@ -79,4 +79,4 @@ def test_one_reports_audit_alone_gives_its_verdicts_among_every_reports(report_i
 
     among = verdicts[verdicts["report"] == report_id].reset_index(drop=True)
     alone = corrigendum.claim_verdicts(report_id=report_id)
-    assert alone.equals(among)
+    assert alone.equals(among) or (alone.empty and among.empty)  # a report with no claims: no rows either way

