@@ -150,11 +150,11 @@ def test_the_letter_lists_corrections_then_queries_then_gaps_numbered_in_order(r
     assert set(corrigendum.flagged(verdicts, report_id)["claim_id"]) <= covered
 
 
-COUNTS = re.compile(
-    r"Of the (\d+) printed statements in its register, (\d+) can be checked: (\d+) of them print a number and (\d+) "
-    r"print none\. The other (\d+) cannot be: (\d+) were themselves transcribed into the data and (\d+) are "
-    r"statements the data do not bear on, such as figures from the literature\. Of the (\d+) checked, (\d+) follow "
-    r"from the data, (\d+) do not and (\d+) are ambiguous")
+COUNTS = re.compile(  # singular or plural, as each count asks ("1 was itself transcribed", "3 do not")
+    r"Of the (\d+) printed statements? in its register, (\d+) can be checked: (\d+) of them print a number and (\d+) "
+    r"print none\. The other (\d+) cannot be: (\d+) (?:was itself|were themselves) transcribed into the data and "
+    r"(\d+) (?:is a statement|are statements) the data do not bear on, such as figures from the literature\. Of the "
+    r"(\d+) checked, (\d+) follows? from the data, (\d+) (?:does|do) not and (\d+) (?:is|are) ambiguous")
 
 
 def _expected_counts(verdicts, report_id) -> list[int]:
@@ -319,3 +319,14 @@ def test_each_query_of_the_letter_states_the_audits_hypotheses_and_a_correction_
     assert letter.rows_of(pd.concat([table, pd.DataFrame([other])]), report_id).equals(letter.rows_of(table, report_id))
     planted = letter.rows_of(pd.concat([table, pd.DataFrame([{**other, "report": report_id}])]), report_id)
     assert "a planted one" in letter.letter_markdown(*args, hypothesis_rows=planted)
+
+
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_a_report_with_root_causes_but_no_gap_has_no_gap_causes(report_id, verdicts):
+    """root-causes.csv without a gap row: no gap cause, its columns kept (an empty mask once selected no columns)."""
+    from casebook.data.load import load_root_causes
+
+    causes = load_root_causes("")
+    none = causes[causes["finding"] != "gap"]
+    found = corrigendum.gap_causes(verdicts, report_id, none)
+    assert found.empty and list(found.columns) == list(causes.columns)

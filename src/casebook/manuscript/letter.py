@@ -81,13 +81,15 @@ def counts(verdicts: pd.DataFrame, report_id: str) -> dict[str, int]:
 def _opening(verdicts: pd.DataFrame, report_id: str, title: str) -> list[str]:
     n = counts(verdicts, report_id)
     return [
-        f"We rebuilt the published report on {md(title)} [@{report_id}] from its transcribed data and recomputed every printed "
+        f"We rebuilt the report on {md(title)} [@{report_id}] from its data and recomputed every printed "
         f"statement the data can check. Of the {statements_of(n['register'])} in its register, {n['checked']} can be "
         f"checked: {n['with_number']} of them print a number and {n['without_number']} print none. The other "
-        f"{n['register'] - n['checked']} cannot be: {n['transcribed']} were themselves transcribed into the data and "
-        f"{n['not derivable']} are statements the data do not bear on, such as figures from the literature. Of the "
-        f"{n['checked']} checked, {n['consistent']} follow from the data, {n['inconsistent']} do not and "
-        f"{n['ambiguous']} are ambiguous: whether they follow depends on a reading the report does not state.", ""]
+        f"{n['register'] - n['checked']} cannot be: "
+        f"{count(n['transcribed'], 'was itself transcribed', 'were themselves transcribed')} into the data and "
+        f"{count(n['not derivable'], 'is a statement', 'are statements')} the data do not bear on, such as figures "
+        f"from the literature. Of the {n['checked']} checked, {count(n['consistent'], 'follows', 'follow')} from the "
+        f"data, {count(n['inconsistent'], 'does not', 'do not')} and {count(n['ambiguous'], 'is ambiguous', 'are ambiguous')}: "
+        "whether such a statement follows depends on a reading the report does not state.", ""]
 
 
 def statements_of(n: int) -> str:
@@ -172,7 +174,7 @@ def letter_markdown(verdicts: pd.DataFrame, report_id: str, report_title: str, c
         lines += [f"We would be glad of {join(asks)}.", ""]
     affected = [c for i in found for c in i.claims["claim_id"]]
     if affected:
-        lines += [f"Claims covered: {join([f'`{c}`' for c in affected])} (identifiers in `data/claims.csv`).", ""]
+        lines += [f"Claims covered: {join([f'`{c}`' for c in affected])} (identifiers in `data/{report_id}/claims.csv`).", ""]
     return "\n".join([*lines, section()])
 
 

@@ -71,10 +71,22 @@ def care_checklist(report_id: str, data_dir: str | None = None, structure: pd.Da
     return pd.DataFrame(rows)
 
 
+def _text_items() -> set[str]:
+    """The CARE items report-structure.csv may hold (its ``element`` vocabulary in the data dictionary)."""
+    from casebook import paths
+
+    d = pd.read_csv(paths.DICTIONARY, dtype=str, keep_default_na=False)
+    row = d[(d["table"] == "report-structure") & (d["column"] == "element")]
+    return set(row["allowed"].iloc[0].split(";")) if len(row) else set()
+
+
 def _from_structure(structure: pd.DataFrame, item: str) -> tuple[str, str, str, str]:
     """An item about the report's text, from its report-structure.csv (not covered when the report has no row)."""
     if item not in structure.index:
-        return "not covered", "no entry in report-structure.csv", "report-structure.csv", item
+        if item in _text_items():
+            return "not covered", "no entry in report-structure.csv", "report-structure.csv", item
+        # an item about the case data: report-structure.csv cannot hold it; the report's care.py grades it
+        return "not covered", "not graded: the report has no care.py that grades it from the data", "structured data", item
     s = structure.loc[item]
     missing = s["missing"] if isinstance(s.get("missing"), str) else ""
     return _STATUS[s["present"]], s["evidence"], "report-structure.csv", missing
