@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from casebook.audit.compare import parse_numbers
 from casebook.audit.evidence import Evidence
-from casebook.audit.hypotheses import Hypothesis, State, digit_edits
+from casebook.audit.hypotheses import Hypothesis, State, digit_edits, parse_cell
 
 COARSE = 10  # the outcome grid of an omitted row, refined every STEP units and then every unit around its best
 STEP = 3
@@ -22,9 +22,14 @@ def readings(ev: Evidence) -> list[Hypothesis]:
         declared = ev.kinds.get(kind, ("", ""))[0]
         if declared == "unstated":
             continue
-        keys = sorted({r.key for cid in ev.ids if ev.kind(cid) == kind for r in ev.readings(cid, frozenset()) if r.key})
-        out += [Hypothesis("reading", f"reading:{kind}", (kind, key), f"{kind.replace('_', ' ')} read as '{key}'")
-                for key in keys if key != declared]
+        names: dict[str, str] = {}  # reading key -> its name, as the audit table shows it (the first claim's)
+        for cid in ev.ids:
+            if ev.kind(cid) == kind:
+                for r in ev.readings(cid, frozenset()):
+                    names.setdefault(r.key, r.name)
+        out += [Hypothesis("reading", f"reading:{kind}", (kind, key),
+                           f"the {kind.replace('_', ' ')} claims read as “{names[key]}” (reading {key})")
+                for key in sorted(k for k in names if k) if key != declared]
     return out
 
 
@@ -69,10 +74,14 @@ def misprints(ev: Evidence, flagged: set[str]) -> list[Hypothesis]:
 
 
 def _where(ev: Evidence, target: str) -> str:
+    """A printed number's place in words: the claim's printed text and location, or the cell's row and column."""
     kind, _, name = target.partition(":")
     if kind == "claim":
-        return f"the claim {name}"
-    return f"the cell {name}"
+        c = ev.claims.loc[name]
+        return f"“{c['printed']}” ({c['location']}; claim {name})"
+    cell = parse_cell(name)
+    row = ", ".join(f"{k.removesuffix('_id')} {v}" for k, v in zip(ev.keys.get(cell.table, []), cell.row, strict=False))
+    return f"the {cell.column} of {row or '/'.join(cell.row)} ({cell.table} table)"
 
 
 # --- omitted rows ----------------------------------------------------------------------------------------
