@@ -133,11 +133,25 @@ def registry() -> dict[str, Report]:
 
 
 def get(report_id: str) -> Report:
-    """The report with this id, or an error listing the known ids."""
+    """The report with this id, or an error listing the known ids. The subpackage its id names by convention
+    (``sts-series``: ``casebook.reports.sts_series``) is tried first and alone: a notebook of one report imports no
+    other report's package, so editing another report does not re-execute it."""
+    alone = _by_convention(report_id)
+    if alone is not None:
+        return alone
     reports = registry()
     if report_id not in reports:
         raise CasebookError(f"unknown report '{report_id}'; known: {', '.join(reports)}")
     return reports[report_id]
+
+
+@functools.cache
+def _by_convention(report_id: str) -> Report | None:
+    name = report_id.replace("-", "_")
+    if not name.isidentifier() or importlib.util.find_spec(f"{REPORTS_PACKAGE}.{name}") is None:
+        return None
+    report = _load(name)
+    return report if report.id == report_id else None
 
 
 def ids() -> tuple[str, ...]:

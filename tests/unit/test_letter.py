@@ -151,8 +151,8 @@ def test_the_letter_lists_corrections_then_queries_then_gaps_numbered_in_order(r
 
 
 COUNTS = re.compile(  # singular or plural, as each count asks ("1 was itself transcribed", "3 do not")
-    r"Of the (\d+) printed statements? in its register, (\d+) can be checked: (\d+) of them print a number and (\d+) "
-    r"print none\. The other (\d+) cannot be: (\d+) (?:was itself|were themselves) transcribed into the data and "
+    r"Of the (\d+) printed statements? in its register, (\d+) can be checked: (\d+) of them prints? a number and (\d+) "
+    r"prints? none\. The other (\d+) cannot be: (\d+) (?:was itself|were themselves) transcribed into the data and "
     r"(\d+) (?:is a statement|are statements) the data do not bear on, such as figures from the literature\. Of the "
     r"(\d+) checked, (\d+) follows? from the data, (\d+) (?:does|do) not and (\d+) (?:is|are) ambiguous")
 

@@ -147,5 +147,6 @@ def test_corrigendum_counts_what_the_audit_checked(report_id, verdicts):
     notice = letter.letter_markdown(verdicts, report_id, "a title", "x.pdf", hypothesis_rows=none)
     rows = verdicts[(verdicts["report"] == report_id) & verdicts["verdict"].isin(corrigendum.CHECKS)]
     numbers = int(rows["printed"].astype(str).str.contains(r"\d").sum())
-    assert f", {len(rows)} can be checked: {numbers} of them print a number and {len(rows) - numbers} print none." \
-        in notice
+    verb = {n: "prints" if n == 1 else "print" for n in (numbers, len(rows) - numbers)}
+    assert (f", {len(rows)} can be checked: {numbers} of them {verb[numbers]} a number and {len(rows) - numbers} "
+            f"{verb[len(rows) - numbers]} none.") in notice

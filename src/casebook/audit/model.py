@@ -166,7 +166,9 @@ def readings_for(function: str, args: dict[str, str], data: AuditData, report: s
     report = report or _owner(function, data)
     if (report, function) not in FUNCTIONS:
         known = sorted(name for rep, name in FUNCTIONS if rep == report)
-        raise CasebookError(f"unknown recompute function {function!r} of report {report!r}; known: {', '.join(known)}")
+        have = (f"known: {', '.join(known)}" if known else "the report defines none yet: write them in its claims.py "
+                "with @recompute (CONTRIBUTING, 'Adding a report')")
+        raise CasebookError(f"unknown recompute function {function!r} of report {report!r}; {have}")
     if report not in data:
         raise CasebookError(f"recompute function {function!r} needs the data of report {report!r}, not loaded")
     return FUNCTIONS[(report, function)][1](data[report], **args)

@@ -35,7 +35,7 @@ from casebook.data.tables import (
 )
 from casebook.data.tables import specs as table_specs
 from casebook.data.vocabulary import check_vocabulary, dataset_kind, load_vocabulary
-from casebook.exceptions import DataValidationError, Problem
+from casebook.exceptions import CasebookError, DataValidationError, Problem
 from casebook.registry import get, registry
 
 __all__ = ["Dataset", "datasets", "dictionary_path", "load_claim_readings", "load_claims", "load_dataset",
@@ -64,14 +64,14 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None, kind: str | N
     the project root, so any case series in the same schema can be loaded. ``kind`` (transcribed or
     primary) is used only where the dataset does not declare its own.
     """
-    known = datasets()
-    if dataset not in known:
-        message = f"unknown dataset '{dataset}'; known: {', '.join(known)}"
-        raise DataValidationError([Problem(str(data_dir or dataset), None, None, message)])
+    try:
+        report = get(dataset)  # this report's package alone (the registry's other reports are not imported)
+    except CasebookError:
+        message = f"unknown dataset '{dataset}'; known: {', '.join(datasets())}"
+        raise DataValidationError([Problem(str(data_dir or dataset), None, None, message)]) from None
     folder = paths.resolve(data_dir) if data_dir is not None else paths.DATA / dataset
     if not folder.is_dir():
         raise DataValidationError([Problem(paths.relative(folder), None, None, "folder not found")])
-    report = get(dataset)
     kind, problems = dataset_kind(folder, report.kind_table, kind)
     if problems:  # the kind decides which columns are required: checked under a guessed kind, every table would
         raise DataValidationError(problems)  # report columns it lacks and bury the one real mistake
@@ -81,7 +81,7 @@ def load_dataset(dataset: str, data_dir: str | Path | None = None, kind: str | N
     problems += vocab_problems
     tables, files = Dataset(), {}
     tables.kind, tables.vocabulary, tables.folder = kind, vocab, folder
-    for table in known[dataset]:
+    for table in report.tables:
         path = folder / f"{table}.csv"
         files[table] = paths.relative(path)
         df, file_problems = read_csv(path, table in report.may_be_empty)

@@ -20,7 +20,7 @@ import pandas as pd
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript.corrigendum import Item
 from casebook.manuscript.render import section
-from casebook.text import count, join
+from casebook.text import count, join, plural
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")
 SEPARATOR = " | "  # between the arithmetic of two printed statements in that table
@@ -83,7 +83,8 @@ def _opening(verdicts: pd.DataFrame, report_id: str, title: str) -> list[str]:
     return [
         f"We rebuilt the report on {md(title)} [@{report_id}] from its data and recomputed every printed "
         f"statement the data can check. Of the {statements_of(n['register'])} in its register, {n['checked']} can be "
-        f"checked: {n['with_number']} of them print a number and {n['without_number']} print none. The other "
+        f"checked: {n['with_number']} of them {plural(n['with_number'], 'prints', 'print')} a number and "
+        f"{n['without_number']} {plural(n['without_number'], 'prints', 'print')} none. The other "
         f"{n['register'] - n['checked']} cannot be: "
         f"{count(n['transcribed'], 'was itself transcribed', 'were themselves transcribed')} into the data and "
         f"{count(n['not derivable'], 'is a statement', 'are statements')} the data do not bear on, such as figures "
