@@ -50,3 +50,26 @@ def test_a_notebook_is_done_when_every_one_of_its_sets_is():
     assert s.ready() == []
     s.done |= {runs[1]}
     assert [r.notebook for r in s.ready()] == [B]
+
+
+def test_the_audit_watches_the_reports_and_waits_for_none_of_them():
+    """notebooks/build.toml: the claims audit reads every report's data, no report notebook's artefact, so it waits
+    for none of them (it runs beside them); it watches them all, so a new report's notebook re-executes it (its key's
+    'watched notebooks'; the third-report test checks the audit picks the new report up)."""
+    from casebook.engine.manifest import read_manifest
+    from casebook.registry import notebook_groups
+
+    runs = {r.notebook: r for r in read_manifest().runs}
+    audit = runs["notebooks/03-claims-audit.ipynb"]
+    assert audit.after == () and sorted(audit.watch) == sorted(notebook_groups()["reports"])
+    assert audit in read_manifest().waves()[0]  # in the first wave, beside the reports
+    assert "notebooks/03-claims-audit.ipynb" in runs["notebooks/04-manuscripts.ipynb"].after
+
+
+def test_watch_names_only_notebooks_of_the_manifest(tmp_path):
+    from casebook.engine.manifest import read_manifest
+
+    manifest = tmp_path / "build.toml"
+    manifest.write_text('[[notebook]]\npath = "notebooks/a.ipynb"\nwatch = ["notebooks/b.ipynb"]\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="'watch' names notebooks/b.ipynb, not another notebook of the manifest"):
+        read_manifest(manifest)

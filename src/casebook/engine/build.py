@@ -172,6 +172,8 @@ class Build:
                  self.records.get(r, {}).get("key", {}).get("source cells"))
                 for r in runs if r.notebook in run.after
             ])
+        if run.watch:  # which notebooks it watches: a new one (a new report's) re-executes it
+            p.key["watched notebooks"] = sha256_json(sorted(run.watch))
         self.plans.append(p)
         reason = "--force" if self.force else stale_reason(p.key, self.cache.load(run))
         if reason:

@@ -1,13 +1,15 @@
 """The build manifest (``notebooks/build.toml``): which notebooks run, in which order, with which parameter sets.
 
 Each ``[[notebook]]`` entry gives ``path``, optionally ``after`` (notebooks whose artefacts it reads; ``["*"]``
-means every other notebook of the manifest) and ``[notebook.sets.NAME]`` parameter sets. The ``default`` set is
+means every other notebook of the manifest), ``watch`` (notebooks it does not wait for, but whose coming or going
+re-executes it: one that reads every report's data, not their artefacts) and ``[notebook.sets.NAME]`` parameter
+sets. The ``default`` set is
 implicit: it injects nothing and executes back into ``notebooks/`` (the committed regression reference); other
 sets execute into ``build/runs/<stem>/<set>/``. An optional ``[build]`` table sets ``kernels`` (``"fork"``, the
 default: each worker's kernel factory imports ``preload`` once and forks a kernel per notebook; ``"fresh"``: every
 kernel starts from scratch, as ``jupyter`` would start it), ``preload`` (the modules the factory imports) and
 ``groups`` (``"module:function"``: a function returning named groups of notebooks, ``{name: [path, ...]}``; an
-``after`` entry ``"@name"`` stands for every notebook of that group). The engine knows no report: the project names
+``after`` or ``watch`` entry ``"@name"`` stands for every notebook of that group). The engine knows no report: the project names
 the function (``casebook.registry:notebook_groups`` gives ``@reports``, the notebooks of the report registry).
 """
 
@@ -34,6 +36,7 @@ class Run:
     set_name: str
     overrides: dict = field(default_factory=dict, hash=False)
     after: tuple[str, ...] = ()  # notebooks whose artefacts this one reads (e.g. an index of all figures)
+    watch: tuple[str, ...] = ()  # notebooks whose presence in the manifest is part of its key (no waiting on them)
 
     @property
     def stem(self) -> str:
@@ -110,17 +113,19 @@ def _entry_runs(where: str, i: int, entry: dict) -> tuple[str, list[Run], list]:
     nb = entry.get("path")
     if not isinstance(nb, str) or not nb.endswith(".ipynb"):
         _fail(where, f"notebook entry {i} needs path = \"notebooks/NAME.ipynb\"")
-    extra = set(entry) - {"path", "sets", "after"}
+    extra = set(entry) - {"path", "sets", "after", "watch"}
     if extra:
         _fail(where, f"{nb}: unknown key(s) {', '.join(sorted(extra))}")
     sets = dict(entry.get("sets", {}))
     if sets.get(DEFAULT_SET):
         _fail(where, f"{nb}: the 'default' set uses the notebook's own defaults; give overrides another name")
-    after = entry.get("after", [])
-    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
-        _fail(where, f"{nb}: 'after' must be a list of notebook paths (or [\"*\"])")
+    lists = {}
+    for name in ("after", "watch"):
+        lists[name] = entry.get(name, [])
+        if not isinstance(lists[name], list) or not all(isinstance(a, str) for a in lists[name]):
+            _fail(where, f"{nb}: '{name}' must be a list of notebook paths (or [\"*\"])")
     runs = [Run(nb, DEFAULT_SET)] + [Run(nb, name, dict(values)) for name, values in sets.items()]
-    return nb, runs, after
+    return nb, runs, lists
 
 
 KERNEL_MODES = ("fork", "fresh")
@@ -157,15 +162,16 @@ def _groups(where: str, doc: dict) -> dict[str, list[str]]:
     return {str(k): [str(nb) for nb in v] for k, v in found.items()}
 
 
-def _expand(where: str, nb: str, after: list[str], listed: list[str], groups: dict[str, list[str]]) -> list[str]:
-    """``after`` with ``"*"`` and ``"@group"`` entries replaced by the notebooks they stand for."""
+def _expand(where: str, nb: str, after: list[str], listed: list[str], groups: dict[str, list[str]],
+            name: str = "after") -> list[str]:
+    """``after`` (or ``watch``) with ``"*"`` and ``"@group"`` entries replaced by the notebooks they stand for."""
     if after == [EVERY_OTHER]:
         return [other for other in listed if other != nb]
     out = []
     for a in after:
         if a.startswith("@"):
             if a[1:] not in groups:
-                _fail(where, f"{nb}: 'after' names the group {a}, which [build] groups does not define")
+                _fail(where, f"{nb}: '{name}' names the group {a}, which [build] groups does not define")
             out += [g for g in groups[a[1:]] if g != nb and g not in out]
         elif a not in out:
             out.append(a)
@@ -189,12 +195,15 @@ def read_manifest(path: str | os.PathLike | None = None) -> Manifest:
     listed = [nb for nb, _, _ in entries]
     groups = _groups(where, doc)
     runs = []
-    for nb, nb_runs, after in entries:
-        after = _expand(where, nb, after, listed, groups)
-        missing = [a for a in after if a not in listed or a == nb]
-        if missing:
-            _fail(where, f"{nb}: 'after' names {', '.join(missing)}, not another notebook of the manifest")
-        runs += [Run(r.notebook, r.set_name, r.overrides, tuple(after)) for r in nb_runs]
+    for nb, nb_runs, lists in entries:
+        expanded = {}
+        for name, given in lists.items():
+            expanded[name] = _expand(where, nb, given, listed, groups, name)
+            missing = [a for a in expanded[name] if a not in listed or a == nb]
+            if missing:
+                _fail(where, f"{nb}: '{name}' names {', '.join(missing)}, not another notebook of the manifest")
+        runs += [Run(r.notebook, r.set_name, r.overrides, tuple(expanded["after"]), tuple(expanded["watch"]))
+                 for r in nb_runs]
     labels = [r.label for r in runs]
     if len(set(labels)) != len(labels):
         _fail(where, "a notebook is listed twice")
