@@ -58,3 +58,25 @@ def test_cli_validates_a_folder(tmp_path):
     (folder / "regimens.csv").write_text((folder / "regimens.csv").read_text().replace("Q2,1,,", "Q2,1,2,"), encoding="utf-8")
     bad = subprocess.run([sys.executable, "-m", "casebook", "validate", str(folder)], capture_output=True, text=True)
     assert bad.returncode != 0 and "regimens.csv, line 3, column 'interval': a single session has no interval" in bad.stderr
+
+
+def test_validate_names_a_claim_whose_recompute_function_does_not_exist(tmp_path):
+    """A claim naming a recompute function its report does not define is bad input: validate names the file, line and
+    column, before any build (the build would fail on it in the audit notebook)."""
+    import csv
+    import io
+
+    root = _project_copy(tmp_path)
+    path = root / "data" / "sts-series" / "claims.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    i = next(i for i, r in enumerate(rows) if r["function"] and r["rule"] != "not_derivable")
+    rows[i]["function"] = "no_such_function"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = _cli("validate", root=root, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"data/sts-series/claims.csv, line {i + 2}, column 'function': no recompute function 'no_such_function' "
+            "in casebook.reports.sts_series.claims; known: ") in result.stderr

@@ -146,6 +146,37 @@ def _load_functions() -> None:
             report.module("claims")
 
 
+def function_problems() -> list:
+    """Every claim of a report's register whose recompute function the report does not define: a problem naming
+    the file, line and column, as ``casebook validate`` reports bad data (the build would fail on it later)."""
+    import csv
+
+    from casebook import paths
+    from casebook.exceptions import Problem
+    from casebook.registry import registry
+
+    _load_functions()
+    out = []
+    for report in registry().values():
+        path = report.data_dir / "claims.csv"
+        if not path.is_file():
+            continue
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader, line = csv.DictReader(fh), 2
+            rows = []
+            for row in reader:  # the line a row starts on, also after a quoted field that spans lines
+                rows.append((line, row))
+                line = reader.line_num + 1
+        for line, row in rows:
+            name = (row.get("function") or "").strip()
+            if name and row.get("rule") != "not_derivable" and (report.id, name) not in FUNCTIONS:
+                known = sorted(n for rep, n in FUNCTIONS if rep == report.id)
+                hint = f"known: {', '.join(known)}" if known else "the report defines none yet (its claims.py, @recompute)"
+                out.append(Problem(paths.relative(path), line, "function",
+                                   f"no recompute function {name!r} in {report.package}.claims; {hint}"))
+    return out
+
+
 def parse_args(text) -> dict[str, str]:
     """``key=value;key=value`` (empty: no arguments)."""
     if not isinstance(text, str) or not text.strip():
