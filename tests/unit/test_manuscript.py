@@ -150,3 +150,13 @@ def test_corrigendum_counts_what_the_audit_checked(report_id, verdicts):
     verb = {n: "prints" if n == 1 else "print" for n in (numbers, len(rows) - numbers)}
     assert (f", {len(rows)} can be checked: {numbers} of them {verb[numbers]} a number and {len(rows) - numbers} "
             f"{verb[len(rows) - numbers]} none.") in notice
+
+
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_each_report_with_an_article_has_been_built(report_id):
+    """The tests of committed articles read manuscripts/<id>/: a report added since the last build fails them with
+    FileNotFoundError; this one says why."""
+    folder = MAIN / "manuscripts" / report_id
+    assert (folder / f"{report_id}-article.pdf").is_file(), (
+        f"manuscripts/{report_id}/ has no article yet: run `make build` (it writes the report's article, corrected "
+        "edition and letter), then `make check` again")
