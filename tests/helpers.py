@@ -273,8 +273,7 @@ def published(report_id: str) -> bool:
     """Whether a report rebuilds a published text: its ``sources.csv`` names the file transcribed, as the two seed
     reports' do. A scaffolded report, a fixture or an author's own series names none (``none (...)``); the tests
     that need a publication's size (its many values and cited sentences, its own citation) hold for the others."""
-    path = MAIN / "data" / report_id / "sources.csv"
-    if not path.is_file():
-        return False
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    return any(r.get("source_file", "") and not r["source_file"].startswith("none") for r in rows)
+    from casebook.data.register import load_sources
+
+    files = load_sources(report_id)["source_file"].dropna().astype(str)
+    return any(f and not f.startswith("none") for f in files)

@@ -55,6 +55,7 @@ from casebook.text import fixed as fmt_at  # noqa: F401 - part of this module's 
 from casebook.text import number, round_half_up, to_fraction
 
 RULES = ("exact", "rounded", "transcribed", "range", "maximum", "approximate", "most", "all", "not_derivable")
+NUMERIC_RULES = RULES[:6]  # the rules of claims that print numbers the data give (the figure's points)
 APPROX_RELATIVE = Fraction(5, 100)
 # how printed values were rounded: "nearest" (half-up or half-even); the reconciliation tries "truncated"
 ROUNDING: contextvars.ContextVar[str] = contextvars.ContextVar("rounding", default="nearest")

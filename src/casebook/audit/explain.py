@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook.audit.compare import parse_numbers, to_fraction
+from casebook.audit.compare import NUMERIC_RULES, parse_numbers, to_fraction
 from casebook.audit.hypotheses import Hypothesis, State, compatible, printed_texts
 
-NUMERIC_RULES = ("exact", "rounded", "transcribed", "range", "maximum", "approximate")  # as views.numeric_points
 MOVE_COLUMNS = ("report", "claim_id", "mark", "step", "finding", "cause_id", "unit", "part", "printed", "recomputed",
                 "printed_after", "recomputed_after")
 KEY_COLUMNS = ("report", "mark", "step", "family", "hypothesis", "alternatives", "finding", "cause_id", "claims",

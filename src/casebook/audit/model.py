@@ -149,9 +149,9 @@ def _load_functions() -> None:
 def function_problems() -> list:
     """Every claim of a report's register whose recompute function the report does not define: a problem naming
     the file, line and column, as ``casebook validate`` reports bad data (the build would fail on it later)."""
-    import csv
-
     from casebook import paths
+    from casebook.data.register import load_claims
+    from casebook.data.rules import line
     from casebook.exceptions import Problem
     from casebook.registry import registry
 
@@ -161,20 +161,20 @@ def function_problems() -> list:
         path = report.data_dir / "claims.csv"
         if not path.is_file():
             continue
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader, line = csv.DictReader(fh), 2
-            rows = []
-            for row in reader:  # the line a row starts on, also after a quoted field that spans lines
-                rows.append((line, row))
-                line = reader.line_num + 1
-        for line, row in rows:
-            name = (row.get("function") or "").strip()
-            if name and row.get("rule") != "not_derivable" and (report.id, name) not in FUNCTIONS:
-                known = sorted(n for rep, n in FUNCTIONS if rep == report.id)
-                hint = f"known: {', '.join(known)}" if known else "the report defines none yet (its claims.py, @recompute)"
-                out.append(Problem(paths.relative(path), line, "function",
-                                   f"no recompute function {name!r} in {report.package}.claims; {hint}"))
+        claims = load_claims(path)
+        for index, c in claims.iterrows():
+            name = c["function"] if isinstance(c["function"], str) else ""
+            if name and c["rule"] != "not_derivable" and (report.id, name) not in FUNCTIONS:
+                out.append(Problem(paths.relative(path), line(index), "function",
+                                   f"no recompute function {name!r} in {report.package}.claims; {_known(report.id)}"))
     return out
+
+
+def _known(report: str) -> str:
+    """The recompute functions a report defines, for an error about one it does not."""
+    known = sorted(name for rep, name in FUNCTIONS if rep == report)
+    return (f"known: {', '.join(known)}" if known else "the report defines none yet: write them in its claims.py "
+            "with @recompute (CONTRIBUTING, 'Adding a report')")
 
 
 def parse_args(text) -> dict[str, str]:
@@ -196,10 +196,7 @@ def readings_for(function: str, args: dict[str, str], data: AuditData, report: s
     _load_functions()
     report = report or _owner(function, data)
     if (report, function) not in FUNCTIONS:
-        known = sorted(name for rep, name in FUNCTIONS if rep == report)
-        have = (f"known: {', '.join(known)}" if known else "the report defines none yet: write them in its claims.py "
-                "with @recompute (CONTRIBUTING, 'Adding a report')")
-        raise CasebookError(f"unknown recompute function {function!r} of report {report!r}; {have}")
+        raise CasebookError(f"unknown recompute function {function!r} of report {report!r}; {_known(report)}")
     if report not in data:
         raise CasebookError(f"recompute function {function!r} needs the data of report {report!r}, not loaded")
     return FUNCTIONS[(report, function)][1](data[report], **args)

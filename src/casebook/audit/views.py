@@ -16,10 +16,9 @@ def numeric_points(results: pd.DataFrame, claims: pd.DataFrame, data: AuditData)
     (``matched``); shares (``most``/``all``) and texts have no printed number and are left out.
     """
     rows = []
-    rules = ("exact", "rounded", "transcribed", "range", "maximum", "approximate")
     verdicts = results.set_index("claim_id")["verdict"]
     for _, c in claims.iterrows():
-        if c["rule"] not in rules:
+        if c["rule"] not in compare.NUMERIC_RULES:
             continue
         numbers = compare.parse_numbers(c["printed"])
         for r in readings_for(c["function"], parse_args(c.get("args")), data, c["report"]):

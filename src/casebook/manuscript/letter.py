@@ -17,13 +17,13 @@ import re
 
 import pandas as pd
 
+from casebook.audit.explain import SEPARATOR  # between the arithmetic of two printed statements
 from casebook.manuscript import corrigendum as corr
 from casebook.manuscript.corrigendum import Item
 from casebook.manuscript.render import section
 from casebook.text import count, join, plural
 
 HYPOTHESIS_COLUMNS = ("cause_id", "hypothesis", "arithmetic")
-SEPARATOR = " | "  # between the arithmetic of two printed statements in that table
 PARTS = {"correction": "Corrections", "query": "Queries to the authors", "gap": "Reporting gaps"}
 # The audit's plain-text operators, as a reader reads them.
 OPERATORS = ((" -> ", " → "), (" <= ", " ≤ "), (" >= ", " ≥ "), (" != ", " ≠ "))
@@ -39,9 +39,10 @@ def hypotheses(report_id: str, claims_path: str = "") -> pd.DataFrame:
     claims = load_claims(claims_path, None if claims_path else report_id)
     claims = claims[claims["report"] == report_id].reset_index(drop=True)
     readings, causes = load_claim_readings(report_id=report_id), load_root_causes(report_id=report_id)
-    data = audit.load_data(claims, {})
-    done = audit.reconciled(claims, data, readings)
-    _steps, found = audit.reconciliation(claims, data, readings, done)
+    from casebook.audit.reconcile import findings_table
+
+    done = audit.reconciled(claims, audit.load_data(claims, {}), readings)
+    found = pd.concat([findings_table(rec) for _ev, rec in done.values()], ignore_index=True)  # the steps' table unused
     return rows_of(audit.explanations(done, audit.agreement(found, causes)), report_id)
 
 

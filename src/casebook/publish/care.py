@@ -73,9 +73,9 @@ def care_checklist(report_id: str, data_dir: str | None = None, structure: pd.Da
 
 def _text_items() -> set[str]:
     """The CARE items report-structure.csv may hold (its ``element`` vocabulary in the data dictionary)."""
-    from casebook import paths
+    from casebook.data.tables import load_dictionary
 
-    d = pd.read_csv(paths.DICTIONARY, dtype=str, keep_default_na=False)
+    d = load_dictionary()
     row = d[(d["table"] == "report-structure") & (d["column"] == "element")]
     return set(row["allowed"].iloc[0].split(";")) if len(row) else set()
 
