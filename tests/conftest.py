@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+import casebook.engine  # noqa: F401 - first: its stub spares nbformat's jsonschema a grammar compile in every worker
+
 from helpers import CHANGED, change_size, clone_built, copy_project, copy_with_code, run_build, run_casebook
 
 collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not test modules

@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import casebook.engine  # noqa: F401 - before nbformat: its stub spares jsonschema a grammar compile (1.5 s)
+
+# isort: split
 import nbformat
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams, find_comment_markers, find_metadata_tags

@@ -2,8 +2,8 @@
 
 JupyterLab runs from the project's environment on a free loopback port with a random token; its settings,
 workspaces and runtime files live in a temporary folder. Playwright drives Debian's Chromium
-(``/usr/bin/chromium``, or ``CASEBOOK_CHROMIUM``); nothing is downloaded. A screenshot of each notebook is
-saved as ``build/screenshots/<notebook>.png``.
+(``/usr/bin/chromium``, or ``CASEBOOK_CHROMIUM``); nothing is downloaded. A screenshot of each notebook's
+first screen is saved as ``build/screenshots/<notebook>.png``.
 """
 
 from __future__ import annotations
@@ -126,6 +126,7 @@ def lab(tmp_path_factory):
         "--ServerApp.port_retries=0",
         f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: one page opens every notebook in turn
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=paths.ROOT, start_new_session=True)
@@ -212,19 +213,37 @@ def _wait(page, notebook: Path, log: Path, what: str, script: str, arg=None) -> 
         )
 
 
-_CELLS = """([n]) => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n"""
-_IMAGES = """([n]) => { const imgs = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output img')];
-                       return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }"""
-_MARKDOWN = """([nCells, nOut]) => {
+# Each check reads one notebook panel, named by its DOM id (every notebook stays open in its own tab).
+_CELLS = """([id, n]) => document.querySelectorAll(`#${id} .jp-Notebook .jp-Cell`).length >= n"""
+_IMAGES = """([id, n]) => { const imgs = [...document.querySelectorAll(`#${id} .jp-OutputArea-output img`)];
+                           return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }"""
+_MARKDOWN = """([id, nCells, nOut]) => {
     const filled = e => e.textContent.trim().length > 0;
-    const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')];
-    const outs = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="text/markdown"]')];
+    const cells = [...document.querySelectorAll(`#${id} .jp-MarkdownCell .jp-RenderedMarkdown`)];
+    const outs = [...document.querySelectorAll(`#${id} .jp-OutputArea-output[data-mime-type="text/markdown"]`)];
     return cells.filter(filled).length >= nCells && outs.length >= nOut && outs.every(filled); }"""
-_KERNEL = """() => document.querySelector('.jp-Dialog') ||
-    [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| *(Idle|Busy)/.test(e.textContent))"""
-_HEIGHT = """() => { const nb = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')
-                    || document.querySelector('.jp-NotebookPanel .jp-Notebook');
-                    return nb ? nb.scrollHeight : 0; }"""
+_KERNEL = """([id]) => { if (document.querySelector('.jp-Dialog')) return true;
+    const w = Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id);
+    return w !== undefined && ['idle', 'busy'].includes(w.sessionContext.kernelDisplayStatus); }"""
+_READY = """() => window.jupyterapp && window.jupyterapp.shell && document.querySelector('.jp-LabShell') !== null"""
+# Open a notebook as a reviewer would from the file browser; the id of its panel once it is the current tab.
+_OPEN = """async (path) => { const app = window.jupyterapp; await app.restored;
+    const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+    await widget.context.ready; app.shell.activateById(widget.id); return widget.id; }"""
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    """One JupyterLab page for every notebook (booting the app once instead of once per notebook saves Chromium about
+    5 s of CPU each), in a fresh workspace (?reset): nothing else open. Its script errors are collected."""
+    base, token, log = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/lab/workspaces/test-browser?reset&token={token}", wait_until="domcontentloaded")
+    page.wait_for_function(_READY, timeout=RENDER_TIMEOUT)
+    yield page, errors
+    page.close()
 
 
 @pytest.fixture(scope="module")
@@ -234,61 +253,53 @@ def opened() -> dict[Path, bytes]:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_renders_in_jupyterlab(notebook: Path, lab, browser, opened):
-    """Rendered as committed, its kernel started; the page stays open for :func:`test_a_reviewer_who_only_looks_leaves_a_clean_tree`."""
-    base, token, log = lab
+def test_notebook_renders_in_jupyterlab(notebook: Path, lab, lab_page, opened):
+    """Rendered as committed, its kernel started; it stays open for :func:`test_a_reviewer_who_only_looks_leaves_a_clean_tree`."""
+    _base, _token, log = lab
+    page, script_errors = lab_page
     rel = paths.relative(notebook)
     before = notebook.read_bytes()
     expected = _expected(notebook)
     assert not expected["errors"], f"{rel} is committed with error output: {expected['errors']}"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    script_errors: list[str] = []
-    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
-    try:
-        # A fresh workspace per notebook (?reset): only this notebook is open, whatever was open before.
-        page.goto(f"{base}/lab/workspaces/test-{notebook.stem}/tree/{rel}?reset&token={token}", wait_until="domcontentloaded")
-        panel = page.locator(".jp-NotebookPanel")
-        _wait(page, notebook, log, f"the notebook's {expected['cells']} cells did not render", _CELLS, [expected["cells"]])
-        assert panel.count() == 1, f"{rel}: {panel.count()} notebooks open, expected 1"
-        cells = panel.locator(".jp-Notebook .jp-Cell")
-        assert cells.count() == expected["cells"], f"{rel}: {cells.count()} cells shown, {expected['cells']} in the file"
+    errors_before = len(script_errors)
+    panel_id = page.evaluate(_OPEN, rel)
+    panel = page.locator(f"#{panel_id}")
+    assert panel.count() == 1, f"{rel}: no notebook panel of its own"
+    assert page.locator(".jp-NotebookPanel").count() == len(opened) + 1, "a notebook opened twice, or one closed"
+    _wait(page, notebook, log, f"the notebook's {expected['cells']} cells did not render", _CELLS, [panel_id, expected["cells"]])
+    cells = panel.locator(".jp-Notebook .jp-Cell")
+    assert cells.count() == expected["cells"], f"{rel}: {cells.count()} cells shown, {expected['cells']} in the file"
 
-        # Every figure output is an <img> that has loaded (non-zero natural size); every HTML output is shown.
-        _wait(page, notebook, log, f"{expected['images']} figure(s) expected, not all shown", _IMAGES, [expected["images"]])
-        images = panel.locator(".jp-OutputArea-output img")
-        assert images.count() == expected["images"], f"{rel}: {images.count()} figures shown, {expected['images']} in the file"
-        html_outputs = panel.locator('.jp-OutputArea-output[data-mime-type="text/html"]')
-        assert html_outputs.count() == expected["html"], (
-            f"{rel}: {html_outputs.count()} HTML outputs shown, {expected['html']} in the file"
-        )
+    # Every figure output is an <img> that has loaded (non-zero natural size); every HTML output is shown.
+    _wait(page, notebook, log, f"{expected['images']} figure(s) expected, not all shown", _IMAGES, [panel_id, expected["images"]])
+    images = panel.locator(".jp-OutputArea-output img")
+    assert images.count() == expected["images"], f"{rel}: {images.count()} figures shown, {expected['images']} in the file"
+    html_outputs = panel.locator('.jp-OutputArea-output[data-mime-type="text/html"]')
+    assert html_outputs.count() == expected["html"], (
+        f"{rel}: {html_outputs.count()} HTML outputs shown, {expected['html']} in the file"
+    )
 
-        # Markdown (cells and outputs) renders asynchronously: wait until every piece has text.
-        _wait(
-            page, notebook, log, "Markdown cells or outputs stayed empty", _MARKDOWN, [expected["md_cells"], expected["markdown"]]
-        )
+    # Markdown (cells and outputs) renders asynchronously: wait until every piece has text.
+    _wait(page, notebook, log, "Markdown cells or outputs stayed empty", _MARKDOWN,
+          [panel_id, expected["md_cells"], expected["markdown"]])
 
-        # The kernel starts as it would for a reviewer; then: no error output, no dialog (e.g. "Error Starting
-        # Kernel"), no script error.
-        _wait(page, notebook, log, "the kernel never became idle", _KERNEL)
-        stderr = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-        assert stderr.count() == 0, f"{rel}: {stderr.count()} error output(s): {stderr.first.inner_text()[:500]}"
-        dialog = page.locator(".jp-Dialog")
-        assert dialog.count() == 0, f"{rel}: JupyterLab shows a dialog: {dialog.first.inner_text()[:500]}"
-        assert not script_errors, f"{rel}: JavaScript errors: {script_errors[:3]}"
+    # The kernel starts as it would for a reviewer (this notebook's own, not the one the status bar showed before);
+    # then: no error output, no dialog (e.g. "Error Starting Kernel"), no script error.
+    _wait(page, notebook, log, "the kernel never became idle", _KERNEL, [panel_id])
+    stderr = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert stderr.count() == 0, f"{rel}: {stderr.count()} error output(s): {stderr.first.inner_text()[:500]}"
+    dialog = page.locator(".jp-Dialog")
+    assert dialog.count() == 0, f"{rel}: JupyterLab shows a dialog: {dialog.first.inner_text()[:500]}"
+    assert not script_errors[errors_before:], f"{rel}: JavaScript errors: {script_errors[errors_before:][:3]}"
 
-        # Screenshot of the whole notebook: grow the viewport to the notebook's height (capped).
-        height = page.evaluate(_HEIGHT)
-        page.set_viewport_size({"width": 1280, "height": int(min(max(900, height + 120), 16000))})
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(_screenshot(notebook)), full_page=True)
-    except BaseException:
-        page.close()
-        raise
-    opened[notebook] = before  # left open: the browser fixture closes it
+    # The first screen, as the reviewer sees it on opening (a whole-notebook screenshot, up to 16,000 px high,
+    # cost Chromium about 3 s of CPU per notebook for a picture no test reads).
+    page.screenshot(path=str(_screenshot(notebook)))
+    opened[notebook] = before  # left open in its tab
 
 
-def test_a_reviewer_who_only_looks_leaves_a_clean_tree(browser, opened):
-    """Every notebook opened above, its kernel started and its page still open past the autosave interval, is the
+def test_a_reviewer_who_only_looks_leaves_a_clean_tree(lab_page, opened):
+    """Every notebook opened above, its kernel started and its tab still open past the autosave interval, is the
     same file on disk. One wait for all of them: proving that nothing happens can only be waited out."""
     assert opened, "no notebook was opened"
     time.sleep(3 * AUTOSAVE_INTERVAL)

@@ -52,6 +52,8 @@ def test_code_counts_by_its_syntax_and_other_reports_code_not_at_all(tmp_path, m
         (package / rel).parent.mkdir(parents=True, exist_ok=True)
         (package / rel).write_text("VALUE = 1\n", encoding="utf-8")
     monkeypatch.setattr(stored, "PACKAGE", package)
+    monkeypatch.setattr(stored, "folder", lambda: tmp_path / "reconcile")
+    monkeypatch.delenv("CASEBOOK_NO_CACHE", raising=False)
     base = stored.code_digest("own")
     (package / "reports/other/b.py").write_text("VALUE = 2\n", encoding="utf-8")
     assert stored.code_digest("own") == base  # another report's code
@@ -62,6 +64,27 @@ def test_code_counts_by_its_syntax_and_other_reports_code_not_at_all(tmp_path, m
     (package / "audit/x.py").write_text("VALUE = 1\n", encoding="utf-8")
     (package / "reports/own/a.py").write_text("VALUE = 3\n", encoding="utf-8")
     assert stored.code_digest("own") != base  # the report's own code
+
+
+def test_each_modules_syntax_is_parsed_once_then_read_by_its_bytes(tmp_path, monkeypatch):
+    package = tmp_path / "casebook"
+    (package / "audit").mkdir(parents=True)
+    (package / "audit/x.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (package / "audit/y.py").write_text("VALUE = 2\n", encoding="utf-8")
+    monkeypatch.setattr(stored, "PACKAGE", package)
+    monkeypatch.setattr(stored, "folder", lambda: tmp_path / "reconcile")
+    monkeypatch.delenv("CASEBOOK_NO_CACHE", raising=False)
+    parsed = []
+    real = stored._syntax_digest
+    monkeypatch.setattr(stored, "_syntax_digest", lambda text: parsed.append(text) or real(text))
+    base = stored.code_digest("own")
+    assert len(parsed) == 2
+    assert stored.code_digest("own") == base and len(parsed) == 2  # kept: nothing parsed again
+    (package / "audit/y.py").write_text("VALUE = 3\n", encoding="utf-8")
+    changed = stored.code_digest("own")
+    assert changed != base and parsed[2:] == ["VALUE = 3\n"]  # only the edited module
+    (tmp_path / "reconcile" / "syntax.json").write_text("[not a dict", encoding="utf-8")
+    assert stored.code_digest("own") == changed and len(parsed) == 5  # a damaged file: parsed again, same digest
 
 
 def test_kept_searches_once_per_key_and_again_after_damage(tmp_path, monkeypatch):

@@ -20,7 +20,6 @@ import os
 import platform
 import tempfile
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,10 +37,8 @@ def folder() -> Path:
     return paths.BUILD / "cache" / "reconcile"
 
 
-@cache
-def _module_digest(path: Path, stamp: tuple[int, int]) -> str:
-    """The syntax of one module (its AST, so a comment or a blank line changes nothing); ``stamp`` renews it."""
-    text = path.read_text(encoding="utf-8")
+def _syntax_digest(text: str) -> str:
+    """The syntax of one module (its AST, so a comment or a blank line changes nothing)."""
     try:
         return hashlib.sha256(ast.dump(ast.parse(text)).encode("utf-8")).hexdigest()
     except SyntaxError:
@@ -49,15 +46,35 @@ def _module_digest(path: Path, stamp: tuple[int, int]) -> str:
 
 
 def code_digest(own_package: str) -> str:
-    """The casebook package's modules, except the subpackages of the reports other than ``own_package``."""
+    """The casebook package's modules, except the subpackages of the reports other than ``own_package``.
+
+    Parsing every module takes about a second, in each notebook that asks; each module's syntax digest is kept in
+    ``build/cache/reconcile/syntax.json`` by the sha256 of its bytes (a pure function of them), so only an edited
+    module is parsed again."""
+    known = _read_json(folder() / "syntax.json")
+    seen: dict[str, str] = {}
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE)
-        if "__pycache__" in rel.parts or (rel.parts[0] == "reports" and len(rel.parts) > 2 and rel.parts[1] != own_package):
+        if "__pycache__" in rel.parts:
             continue
-        st = path.stat()
-        h.update(f"{rel.as_posix()}\0{_module_digest(path, (st.st_mtime_ns, st.st_size))}\0".encode())
+        data = path.read_bytes()
+        raw = hashlib.sha256(data).hexdigest()
+        digest = known.get(raw)
+        seen[raw] = digest if isinstance(digest, str) else _syntax_digest(data.decode("utf-8"))
+        if not (rel.parts[0] == "reports" and len(rel.parts) > 2 and rel.parts[1] != own_package):
+            h.update(f"{rel.as_posix()}\0{seen[raw]}\0".encode())
+    if seen != known and not os.environ.get("CASEBOOK_NO_CACHE"):
+        _write(folder() / "syntax.json", json.dumps(seen, sort_keys=True).encode("utf-8"))  # today's modules only
     return h.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    with contextlib.suppress(OSError, ValueError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(value, dict):
+            return value
+    return {}
 
 
 def _frame(df: pd.DataFrame) -> bytes:
