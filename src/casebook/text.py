@@ -75,10 +75,22 @@ def number(x, decimals: int | None = None) -> str:
 
     3.0 -> '3', 12.5 -> '12.5', 87.5 -> '87.5', 377/6 with decimals=2 -> '62.83'; missing -> ''.
     """
+    if type(x) is Fraction:
+        return _number_fraction(x, decimals)
     if is_missing(x):
         return ""
     if isinstance(x, str):
         return x
+    return _number(x, decimals)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _number_fraction(x: Fraction, decimals: int | None) -> str:
+    # kept: the audit's arithmetic strings show the same fractions hundreds of thousands of times
+    return _number(x, decimals)
+
+
+def _number(x, decimals: int | None) -> str:
     if decimals is None:
         v = to_fraction(x)
         if v.denominator == 1:

@@ -93,6 +93,12 @@ def parse_numbers(text: str) -> list[Printed]:
 
     A hyphen between numbers is a range sign, never a minus (``49-71`` is 49 and 71).
     """
+    return list(_parse_numbers(text))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _parse_numbers(text: str) -> tuple[Printed, ...]:
+    # kept: the reconciliation compares the same printed texts tens of thousands of times
     out = []
     for token in _NUMBER.findall(text):
         if token[0].isalpha():
@@ -103,7 +109,7 @@ def parse_numbers(text: str) -> list[Printed]:
         digits = token.replace(",", "")
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         out.append(Printed(Fraction(digits), decimals, token))
-    return out
+    return tuple(out)
 
 
 def round_half_even(value, decimals: int) -> Fraction:

@@ -72,7 +72,9 @@ class Evidence:
         if key not in self._tables:
             # one hypothesis on the tables of the others: a misprinted cell is set once for every omitted row tried
             *rest, last = sorted(key, key=lambda h: h.family != "misprint")
-            self._tables[key] = apply(frozenset({last}), self.tables_for(frozenset(rest)), self.keys, self.omissions)
+            under = self.tables_for(frozenset(rest))
+            with memo(self._kept):  # an omitted row's parts that no outcome changes are built once
+                self._tables[key] = apply(frozenset({last}), under, self.keys, self.omissions)
         return self._tables[key]
 
     def readings(self, cid: str, state: State) -> list[Reading]:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from casebook.audit.memo import kept
 from casebook.audit.model import Omission, Tables, omission
 from casebook.audit.readings import F
 
@@ -35,12 +36,12 @@ def _baseline(tables: Tables) -> Fraction:
 
 
 def _build(tables: Tables, parent: str, outcomes: dict) -> Tables:
-    les = tables["lesions"]
-    template = les[les["patient_id"] == parent].iloc[[0]].assign(lesion_id=NEW)  # a frame: the columns keep their types
-    base = _baseline(tables)
+    les, meas = tables["lesions"], tables["measurements"]
+    # what does not depend on the outcomes is worked out once per table while the search runs (audit.memo)
+    base, weeks = kept((meas,), "omission-baseline-weeks", lambda: (_baseline(tables), _weeks(tables)))
     rows = [{"lesion_id": NEW, "week": 0, "status": "measured", "size_mm": float(base)}]
     lost = False
-    for w in _weeks(tables):
+    for w in weeks:
         x = outcomes.get(f"week {w}", LOST)
         lost = lost or x == LOST
         if lost:
@@ -49,10 +50,14 @@ def _build(tables: Tables, parent: str, outcomes: dict) -> Tables:
             rows.append({"lesion_id": NEW, "week": w, "status": "measured",
                          "size_mm": float(base * (100 - x) / 100), "reduction_printed_pct": float(x)})
     out = dict(tables)
-    meas = tables["measurements"]
-    out["lesions"] = pd.concat([les, template], ignore_index=True)
+    out["lesions"] = kept((les,), ("omission-lesions", parent), lambda: _with_lesion(les, parent))
     out["measurements"] = pd.concat([meas, pd.DataFrame(rows, columns=meas.columns)], ignore_index=True)
     return out
+
+
+def _with_lesion(les: pd.DataFrame, parent: str) -> pd.DataFrame:
+    template = les[les["patient_id"] == parent].iloc[[0]].assign(lesion_id=NEW)  # a frame: the columns keep their types
+    return pd.concat([les, template], ignore_index=True)
 
 
 def _describe(parent: str, outcomes: dict) -> str:
