@@ -7,6 +7,7 @@ omitted rows its code declares, the search's own limit, the syntax of every modu
 the other reports' subpackages (comments do not count: they change no result), and the versions of Python, pandas
 and numpy. An entry whose key differs, or that cannot be read, is searched again and replaced; nothing is kept when
 ``CASEBOOK_NO_CACHE`` is set. A clean build (a fresh copy of the project) has no entry, so it always searches.
+Each module's syntax digest is kept beside them (``syntax.json``, by the sha256 of the module's bytes).
 Entries are JSON, never pickles: a file under ``build/`` is input like any other, and reading it runs no code.
 """
 
@@ -51,7 +52,8 @@ def code_digest(own_package: str) -> str:
     Parsing every module takes about a second, in each notebook that asks; each module's syntax digest is kept in
     ``build/cache/reconcile/syntax.json`` by the sha256 of its bytes (a pure function of them), so only an edited
     module is parsed again."""
-    known = _read_json(folder() / "syntax.json")
+    off = bool(os.environ.get("CASEBOOK_NO_CACHE"))
+    known = {} if off else _read_json(folder() / "syntax.json")
     seen: dict[str, str] = {}
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -64,7 +66,7 @@ def code_digest(own_package: str) -> str:
         seen[raw] = digest if isinstance(digest, str) else _syntax_digest(data.decode("utf-8"))
         if not (rel.parts[0] == "reports" and len(rel.parts) > 2 and rel.parts[1] != own_package):
             h.update(f"{rel.as_posix()}\0{seen[raw]}\0".encode())
-    if seen != known and not os.environ.get("CASEBOOK_NO_CACHE"):
+    if seen != known and not off:
         _write(folder() / "syntax.json", json.dumps(seen, sort_keys=True).encode("utf-8"))  # today's modules only
     return h.hexdigest()
 
