@@ -48,6 +48,7 @@ class Evidence:
         self._verdicts: dict[tuple, object] = {}
         self._kept: dict = {}  # what recompute functions derive from each variant of the tables (audit.memo)
         self._rows = dict(self.claims.iterrows())  # .loc on every judgement is slow
+        self._kinds: dict[str, str] = {}
         self._tables: dict[tuple, dict] = {(): tables}
         self.reads: dict[str, set[str]] = {}  # claim id -> the tables its recompute function reads
         self.memo: dict = {}  # what the search learns once about this evidence (an omitted row's dependencies)
@@ -55,8 +56,10 @@ class Evidence:
     # --- what a claim is ---------------------------------------------------------------------------
 
     def kind(self, cid: str) -> str:
-        c = self._rows[cid]
-        return text(c.get("reading_kind")) or kind_of(self.report, text(c.get("function")))
+        if cid not in self._kinds:  # asked on every judgement: a row's fields are slow to read
+            c = self._rows[cid]
+            self._kinds[cid] = text(c.get("reading_kind")) or kind_of(self.report, text(c.get("function")))
+        return self._kinds[cid]
 
     def rule(self, cid: str) -> str:
         return str(self._rows[cid]["rule"])
