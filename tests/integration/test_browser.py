@@ -225,7 +225,7 @@ _MARKDOWN = """([id, nCells, nOut]) => {
 _KERNEL = """([id]) => { if (document.querySelector('.jp-Dialog')) return true;
     const w = Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id);
     return w !== undefined && ['idle', 'busy'].includes(w.sessionContext.kernelDisplayStatus); }"""
-_READY = """() => window.jupyterapp && window.jupyterapp.shell && document.querySelector('.jp-LabShell') !== null"""
+_READY = """() => window.jupyterapp !== undefined"""  # _OPEN then waits until the app has restored its layout
 # Open a notebook as a reviewer would from the file browser; the id of its panel once it is the current tab.
 _OPEN = """async (path) => { const app = window.jupyterapp; await app.restored;
     const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
@@ -248,7 +248,7 @@ def lab_page(lab, browser):
 
 @pytest.fixture(scope="module")
 def opened() -> dict[Path, bytes]:
-    """The notebooks the rendering tests left open in their pages, with their bytes before they were opened."""
+    """The notebooks the rendering tests left open in their tabs, with their bytes before they were opened."""
     return {}
 
 

@@ -105,9 +105,9 @@ def kept(report: str, key: str, make: Callable[[], T], encode: Callable[[T], obj
     if os.environ.get("CASEBOOK_NO_CACHE"):
         return make()
     path = folder() / f"{report}.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, IndexError):
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry["key"] == key:
+    entry = _read_json(path)
+    if entry.get("key") == key:
+        with contextlib.suppress(ValueError, KeyError, TypeError, IndexError):  # a damaged value: searched again
             return decode(entry["value"])
     value = make()
     _write(path, json.dumps({"key": key, "value": encode(value)}, sort_keys=True).encode("utf-8"))
