@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,10 +19,16 @@ from pathlib import Path
 import pytest
 
 import casebook.engine  # noqa: F401 - first: its stub spares nbformat's jsonschema a grammar compile in every worker
+from casebook.engine.protocol import STATE_DIRS
 
-from helpers import CHANGED, change_size, clone_built, copy_project, copy_with_code, run_build, run_casebook
+from helpers import CHANGED, MAIN, change_size, clone_built, copy_project, copy_with_code, run_build, run_casebook
 
 collect_ignore_glob = ["fixtures/*", "bad-inputs/*"]  # input notebooks of the build tests, not test modules
+
+# Tool state (Matplotlib's, Jupyter's) in the main tree's build/, as `make test` exports it, also when pytest runs on
+# its own: every build of the run then shares one environment, and with it the test process's kernel server.
+for _var, _sub in STATE_DIRS.items():
+    os.environ.setdefault(_var, str(MAIN / "build" / _sub))
 
 
 @pytest.fixture

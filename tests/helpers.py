@@ -6,6 +6,7 @@ pyproject.toml). Fixtures live in ``conftest.py`` files, helpers here.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import os
@@ -46,9 +47,33 @@ def copy_project(dest: Path, fixtures: bool = False) -> Path:
     return dest
 
 
-def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """``python -m casebook build ARGS`` in the project copy at ``root`` (the code is the main tree's)."""
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+_server = None  # this test process's kernel server, once a build needs it
+
+
+def shared_kernels() -> dict[str, str]:
+    """What a build's environment needs to fork its kernels from this test process's kernel server (started by the
+    first build, ended with the process): the suite's forty-odd builds then import ipykernel and the manifest's
+    ``preload`` once per test process instead of once per build worker. A build whose kernels would have imported
+    otherwise (a copy with its own Matplotlib folder) starts its own factory, as without it."""
+    global _server
+    from casebook.engine.protocol import KERNEL_SERVER_ENV, NO_KERNELS_ENV, base_env
+
+    if os.environ.get(NO_KERNELS_ENV):
+        return {}  # make check: no build may start a kernel
+    if _server is None:
+        from casebook.engine.build import read_manifest
+        from casebook.engine.forked import KernelServer
+
+        preload = read_manifest(MAIN / "notebooks" / "build.toml").preload
+        _server = KernelServer(preload, base_env(MAIN, MAIN / "build"), MAIN)
+        atexit.register(_server.close)
+    return {KERNEL_SERVER_ENV: _server.path}
+
+
+def run_build(root: Path, *args: str, check: bool = True, shared: bool = True) -> subprocess.CompletedProcess:
+    """``python -m casebook build ARGS`` in the project copy at ``root`` (the code is the main tree's); its kernels
+    forked from :func:`shared_kernels`'s server unless ``shared`` is false (then each worker starts its own)."""
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), **(shared_kernels() if shared else {})}
     proc = subprocess.run(
         [sys.executable, "-m", "casebook", "build", *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
     )
@@ -113,6 +138,8 @@ def run_casebook(root: Path, *args: str, check: bool = True) -> subprocess.Compl
     """``python -m casebook ARGS`` in a copy made by :func:`copy_with_code`, with that copy's code first on the path."""
     env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
     env.pop("CASEBOOK_ARTEFACT_LOG", None)
+    if args[:1] == ("build",):
+        env.update(shared_kernels())
     proc = subprocess.run([sys.executable, "-m", "casebook", *args], cwd=root, env=env, capture_output=True, text=True,
                           timeout=900)
     if check and proc.returncode != 0:

@@ -62,12 +62,17 @@ def test_kernel_killed_mid_run(fixture_project: Path):
 
 
 def _kernels_alive(root: Path) -> list[int]:
-    """Processes that are kernels of a build of ``root`` (their environment names a kernel log under it)."""
+    """Kernels (and kernel factories) of a build of ``root`` still running: a kernel process (a fresh one's command
+    names ipykernel, a forked one's its factory's script) working in the project or with a kernel log under it in its
+    environment. A forked kernel's /proc environ is its factory's (it set its own after the fork), so its folder is
+    what shows it."""
     mark = f"CASEBOOK_ARTEFACT_LOG={root}".encode()
     alive = []
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and mark in (proc / "environ").read_bytes():
+            if not proc.name.isdigit() or not any(k in (proc / "cmdline").read_bytes() for k in (b"ipykernel", b"zygote")):
+                continue
+            if Path(os.readlink(proc / "cwd")).is_relative_to(root) or mark in (proc / "environ").read_bytes():
                 alive.append(int(proc.name))
         except OSError:
             pass  # ended meanwhile, or not ours to read
@@ -119,6 +124,7 @@ def test_sigint_during_parallel_build(fixture_project: Path):
             while not (root / "tables" / "fixture-slow.csv").exists():  # the slow notebook wrote, then sleeps
                 assert proc.poll() is None, "the build ended before the slow notebook started"
                 time.sleep(0.1)
+            assert _kernels_alive(root), "the check below would not see the kernels it looks for"
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=600)
         finally:

@@ -1,17 +1,24 @@
-"""Kernels: many start at the same moment without a race, and a kernel forked from the factory writes exactly
-what a fresh kernel writes."""
+"""Kernels: many start at the same moment without a race; a kernel forked from a factory (the build worker's own or
+one shared by many builds) writes exactly what a fresh kernel writes; a shared factory serves only the workers whose
+own factory would have imported the same, and its kernels end with the worker that asked for them."""
 
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from casebook.engine import kernels, protocol
-from casebook.engine.zygote import Factory
+from casebook.engine.forked import Factory, KernelServer
 
+import helpers
 from helpers import run_build
 
 pytestmark = pytest.mark.slow
@@ -71,18 +78,74 @@ def _outputs(root: Path) -> dict[str, bytes]:
 
 
 def test_forked_kernels_write_what_fresh_kernels_write(fixture_project: Path, tmp_path: Path):
-    """The same notebook (figures in PNG, SVG and PDF included) built with a forked and with a fresh kernel, and the
-    same cache records: a forked kernel logs every casebook module it imports, as a fresh one does."""
+    """The same notebook (figures in PNG, SVG and PDF included) built with kernels forked from the test process's
+    shared factory, from the build worker's own factory, and started fresh: the same bytes and the same cache
+    records (a forked kernel logs every casebook module it imports, as a fresh one does)."""
     import shutil
 
     (fixture_project / "notebooks" / "build.toml").write_text('[[notebook]]\npath = "notebooks/fixture-sts.ipynb"\n')
-    fresh = tmp_path / "fresh"
+    own, fresh = tmp_path / "own", tmp_path / "fresh"
+    shutil.copytree(fixture_project, own)
     shutil.copytree(fixture_project, fresh)
+    before = helpers.shared_kernels() and len(helpers._server.served())
     run_build(fixture_project, "--kernels", "fork")
+    assert [line.split()[0] for line in helpers._server.served()[before:]] == ["accepted"], "the shared factory was not used"
+    run_build(own, "--kernels", "fork", shared=False)
     run_build(fresh, "--kernels", "fresh")
     forked, started = _outputs(fixture_project), _outputs(fresh)
     assert any(name.startswith("figures/") for name in forked), "the fixture notebooks drew no figure"
     records = [json.loads(forked[n]) for n in forked if n.startswith("build/cache/fixture-")]
     assert records and all("casebook.publish.tables" in r["modules"] for r in records), "imports went unlogged"
-    assert sorted(forked) == sorted(started)
-    assert [name for name in forked if forked[name] != started[name]] == []
+    for other in (started, _outputs(own)):
+        assert sorted(forked) == sorted(other)
+        assert [name for name in forked if forked[name] != other[name]] == []
+
+
+def test_a_shared_factory_serves_only_workers_that_would_have_imported_the_same(state_dirs: Path):
+    env = protocol.base_env(Path.cwd(), state_dirs)
+    server = KernelServer(("pandas",), env, Path.cwd())
+    try:
+        asked = [(("pandas",), env), ((), env), (("seaborn",), env), (("pandas",), {**env, "MPLCONFIGDIR": "/elsewhere"})]
+        got = [Factory.shared(server.path, preload, e) for preload, e in asked]
+        assert [f is not None for f in got] == [True, True, False, False]  # a subset of its preload is served
+        assert [line.split()[0] for line in server.served()] == ["accepted", "accepted", "refused", "refused"]
+        for f in got:
+            if f is not None:
+                f.close()
+    finally:
+        server.close()
+    assert not Path(server.path).exists()
+
+
+_WORKER = """
+import sys, time
+from pathlib import Path
+from casebook.engine import kernels
+from casebook.engine.forked import Factory
+from casebook.engine.protocol import base_env
+factory = Factory.shared(sys.argv[1], (), base_env(Path.cwd(), Path(sys.argv[2])))
+slot = kernels.KernelSlot(Path(sys.argv[2]), factory)
+slot.start()
+print((slot.ready[1] / kernels.PIDFILE).read_text().strip(), flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_kernel_of_the_shared_factory_ends_with_its_worker(state_dirs: Path):
+    """A build worker killed outright (SIGKILL: no finalizer runs) takes its kernel with it, as a worker's own
+    factory does: the shared factory outlives builds, their kernels do not."""
+    server = KernelServer((), protocol.base_env(Path.cwd(), state_dirs), Path.cwd())
+    worker = subprocess.Popen([sys.executable, "-c", _WORKER, server.path, str(state_dirs)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        kernel = os.pidfd_open(int(worker.stdout.readline()))
+        assert server.served()[0].startswith("accepted")
+        assert not select.select([kernel], [], [], 0)[0], "the kernel ended before its worker"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        # an event (the kernel's pidfd), with a bound only against a hang
+        assert select.select([kernel], [], [], 120)[0], "the kernel outlived its worker"
+        os.close(kernel)
+    finally:
+        worker.kill()
+        server.close()

@@ -2,8 +2,9 @@
 
 Each worker process of the pool holds a :class:`KernelSlot`: a kernel booted while the worker waits, so a run does
 not pay for the boot. With ``kernels = "fork"`` (the default) the kernels come from the worker's kernel factory
-(:mod:`casebook.engine.zygote`), which imported ipykernel and the manifest's ``preload`` once; with ``"fresh"``
-each kernel is a new ``python -m ipykernel_launcher`` process. Kernels talk over IPC sockets in a folder of their
+(:mod:`casebook.engine.zygote`), which imported ipykernel and the manifest's ``preload`` once, or from a factory
+shared by many builds when ``CASEBOOK_KERNEL_SERVER`` names one that imported the same (the test suite's); with
+``"fresh"`` each kernel is a new ``python -m ipykernel_launcher`` process. Kernels talk over IPC sockets in a folder of their
 own, never over TCP: no port is chosen, so kernels that start at the same moment cannot race for one.
 
 A finished kernel is killed rather than asked to shut down (every output is collected). Each kernel gets its own
@@ -26,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook import paths
-from casebook.engine.protocol import STATE_DIRS, base_env, kernel_env
-from casebook.engine.zygote import Factory, die_with_parent, provisioner
+from casebook.engine.forked import Factory, provisioner
+from casebook.engine.protocol import KERNEL_SERVER_ENV, STATE_DIRS, base_env, kernel_env
+from casebook.engine.zygote import die_with_parent
 
 KERNEL_NAME = "python3"
 PIDFILE = "kernel.pid"
@@ -177,8 +179,10 @@ def worker_init(scratch: str, preload: tuple[str, ...], mode: str = "fork") -> N
 
     factory = None
     if mode == "fork":
-        factory = Factory(tuple(preload), base_env(paths.ROOT, paths.BUILD), paths.NOTEBOOKS)
-        (Path(scratch) / f"factory-{os.getpid()}.pid").write_text(f"{factory.proc.pid}\n", encoding="ascii")
+        env, shared = base_env(paths.ROOT, paths.BUILD), os.environ.get(KERNEL_SERVER_ENV)
+        factory = shared and Factory.shared(shared, tuple(preload), env) or Factory(tuple(preload), env, paths.NOTEBOOKS)
+        if factory.pid is not None:  # its own: stopped with the build (a shared one's kernels end with this worker)
+            (Path(scratch) / f"factory-{os.getpid()}.pid").write_text(f"{factory.pid}\n", encoding="ascii")
     _slot = KernelSlot(Path(scratch), factory)
     # When the pool shuts down, the waiting kernel (and the factory) go with their worker (finalizers run at exit).
     multiprocessing.util.Finalize(None, _slot.stop, exitpriority=10)

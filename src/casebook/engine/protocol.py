@@ -14,8 +14,10 @@ kernel's own folder under ``build/tmp/``. Code running in the kernel appends one
                            link), so a failed run's writes can be undone.
 ``CASEBOOK_ROOT``          the project root the kernel works in (a temporary copy, in the tests).
 
-One variable is read by the build itself: ``CASEBOOK_NO_KERNELS`` (set by ``make check``) makes any build that
-would start a kernel fail at once, so the inner loop provably executes no notebook.
+Two variables are read by the build itself: ``CASEBOOK_NO_KERNELS`` (set by ``make check``) makes any build that
+would start a kernel fail at once, so the inner loop provably executes no notebook; ``CASEBOOK_KERNEL_SERVER``
+names the socket of a kernel factory shared by many builds (:class:`casebook.engine.forked.KernelServer`; the test
+suite's), which the build's workers fork their kernels from if it imported what their own factories would.
 
 A line of the artefact and input logs may carry a scope (``SCOPE<TAB>path``, written inside
 :func:`casebook.engine.io.scope`): an artefact written in a scope depends only on the inputs read in that scope and
@@ -36,6 +38,7 @@ TEMP_LOG_ENV = "CASEBOOK_TEMP_LOG"
 BACKUP_DIR_ENV = "CASEBOOK_BACKUP_DIR"
 ROOT_ENV = "CASEBOOK_ROOT"
 NO_KERNELS_ENV = "CASEBOOK_NO_KERNELS"
+KERNEL_SERVER_ENV = "CASEBOOK_KERNEL_SERVER"
 
 # The files of one kernel's folder.
 ARTEFACT_LOG, INPUT_LOG, MODULE_LOG, TEMP_LOG, BACKUP_DIR = (

@@ -1,4 +1,4 @@
-"""A kernel factory: one process per build worker imports the heavy modules once, then forks a kernel per notebook.
+"""A kernel factory: one process imports the heavy modules once, then forks a kernel per notebook.
 
 A kernel started from scratch pays its boot (about 0.6 s) and the imports of pandas, Matplotlib, seaborn and
 pandera (2-3 s) for every notebook. The factory pays them once: it imports ``ipykernel`` and the manifest's
@@ -8,10 +8,18 @@ environment, folder and log) whose memory is a private copy of the factory's: wh
 preloaded: the kernel's environment names the project root and the logs, and its imports of ``casebook`` must be
 logged (:mod:`casebook.engine.protocol`).
 
-The factory is single-threaded and opens no socket before it forks. It talks over its stdin/stdout, one JSON
-object per line: a request ``{"argv": [...], "env": {...}, "cwd": ..., "log": ...}`` gets ``{"pid": N}``. It
-exits when its stdin closes (its worker ended). :class:`Factory` is the worker's side;
-:class:`ForkProvisioner` lets jupyter_client's kernel manager launch through it.
+This file is the factory process (run as a script; :mod:`casebook.engine.forked` is the build's side). It is
+single-threaded and forks before a kernel opens any socket. It speaks one JSON object per line: a request
+``{"argv": [...], "env": {...}, "cwd": ..., "log": ...}`` gets ``{"pid": N}``. Two ways to reach it:
+
+- over its stdin/stdout, the factory of one build worker (the default): it exits when its stdin closes (its worker
+  ended), and its kernels die with it;
+- ``--listen PATH``: a factory shared by every build whose workers connect to the UNIX socket at ``PATH`` (the
+  test suite's builds: one factory per test process instead of one per build worker). A connection first sends
+  ``{"hello": IDENTITY}`` (what shapes a factory's imports: the interpreter, the preload, the variables of
+  :data:`IDENTITY_ENV`) and is refused unless it matches; each kernel dies with the worker that asked for it (the
+  factory opens the worker's pidfd when it connects); the factory exits when its own stdin closes. It appends each
+  connection's outcome to ``PATH.log`` (``accepted``/``refused`` and the identity asked for).
 """
 
 from __future__ import annotations
@@ -21,19 +29,28 @@ import json
 import os
 import select
 import signal
-import subprocess
+import socket
+import struct
 import sys
 import threading
-from pathlib import Path
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before anything imports Matplotlib
+# The environment a factory's imports can depend on (besides the interpreter and the preload list). PYTHONPATH is
+# not among them: a kernel puts its own request's path in front (:func:`_python_path`); the factory imports nothing
+# that a project's ``src/`` holds.
+IDENTITY_ENV = ("PYTHONHOME", "PYTHONHASHSEED", "PYTHONSAFEPATH", "PYTHONNOUSERSITE", "PYTHONWARNINGS", "PYTHONUTF8",
+                "MPLCONFIGDIR", "MPLBACKEND", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+
+
+def identity(preload, env) -> dict:
+    """What a factory started with ``env`` and ``preload`` imported, as a shared factory compares it."""
+    return {"python": sys.executable, "preload": sorted(preload), "env": {k: env.get(k) for k in IDENTITY_ENV}}
 
 
 # --- the factory process ---------------------------------------------------------------------------------------
 
 
-def serve(preload: list[str]) -> None:
-    """The factory's main loop (this file run as a script, the modules to preload as arguments)."""
+def _prepare(preload: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's: it interrupts the kernels itself
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; their parent watches them by pidfd
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
@@ -46,24 +63,103 @@ def serve(preload: list[str]) -> None:
             pass
     if "casebook" in sys.modules:  # a preload imported it: its kernels' imports of it would go unlogged
         raise SystemExit("kernel factory: casebook must not be preloaded (the build logs each kernel's imports of it)")
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
-    replies.write(b'{"ready": true}\n')
-    replies.flush()
-    for line in requests:
-        request = json.loads(line)
-        factory = os.getpid()
+
+
+def serve(argv: list[str]) -> None:
+    """The factory's main loop (this file run as a script): ``[--listen PATH] MODULE...``."""
+    listen = None
+    if argv[:1] == ["--listen"]:
+        listen, argv = argv[1], argv[2:]
+    _prepare(argv)
+    if listen is None:
+        _serve_pipe()
+    else:
+        _serve_socket(listen, identity(argv, os.environ))
+
+
+def _ready() -> None:
+    sys.stdout.buffer.write(b'{"ready": true}\n')
+    sys.stdout.buffer.flush()
+
+
+def _serve_pipe() -> None:
+    _ready()
+    factory = os.getpid()
+    for line in sys.stdin.buffer:
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request, factory)  # never returns
-        replies.write(json.dumps({"pid": pid}).encode() + b"\n")
-        replies.flush()
+            _become_kernel(json.loads(line), factory)  # never returns
+        sys.stdout.buffer.write(json.dumps({"pid": pid}).encode() + b"\n")
+        sys.stdout.buffer.flush()
 
 
-def _become_kernel(request: dict, factory: int) -> None:
+def _peer_pidfd(conn: socket.socket) -> int:
+    pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
+    return os.pidfd_open(pid)
+
+
+def _serve_socket(path: str, served: dict) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    _ready()
+    factory = os.getpid()
+    clients: dict[socket.socket, list] = {}  # connection -> [unread bytes, its worker's pidfd, identity checked]
+    while True:
+        readable, _, _ = select.select([sys.stdin, listener, *clients], [], [])
+        if sys.stdin in readable and not os.read(sys.stdin.fileno(), 4096):
+            break  # whoever started the factory ended: so does it, and its kernels with it
+        if listener in readable:
+            conn, _ = listener.accept()
+            try:
+                clients[conn] = [b"", _peer_pidfd(conn), False]
+            except OSError:  # the worker is gone already
+                conn.close()
+        for conn in [c for c in readable if c in clients]:
+            _serve_client(conn, clients, served, factory, listener)
+    for leftover in (path, f"{path}.log"):
+        if os.path.exists(leftover):
+            os.unlink(leftover)
+
+
+def _serve_client(conn: socket.socket, clients: dict, served: dict, factory: int, listener: socket.socket) -> None:
+    state = clients[conn]
+    data = conn.recv(65536)
+    if not data:
+        os.close(state[1])
+        del clients[conn]
+        conn.close()
+        return
+    state[0] += data
+    while b"\n" in state[0]:
+        line, state[0] = state[0].split(b"\n", 1)
+        request = json.loads(line)
+        if not state[2]:
+            hello = request.get("hello", {})
+            state[2] = ok = (hello.get("python"), hello.get("env")) == (served["python"], served["env"]) and set(
+                hello.get("preload", ())) <= set(served["preload"])
+            with open(f"{listener.getsockname()}.log", "a", encoding="utf-8") as log:  # before the reply: for the tests
+                log.write(f"{'accepted' if ok else 'refused'} {json.dumps(hello, sort_keys=True)}\n")
+            conn.sendall(json.dumps({"ok": ok, "served": served}).encode() + b"\n")
+            continue
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            for other, (_, fd, _) in clients.items():
+                if other is not conn:
+                    other.close()
+                    os.close(fd)
+            _become_kernel(request, factory, owner=state[1])  # never returns
+        conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+def _become_kernel(request: dict, factory: int, owner: int | None = None) -> None:
     code = 1
     try:
         os.setsid()  # its own session, as jupyter_client starts kernels: a terminal's Ctrl-C does not reach it
         die_with_parent(factory)
+        if owner is not None:
+            _die_with(owner)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the notebook's own subprocesses are waited for normally
         signal.signal(signal.SIGINT, signal.default_int_handler)
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -74,10 +170,12 @@ def _become_kernel(request: dict, factory: int) -> None:
         os.close(log)
         os.close(null)
         os.chdir(request["cwd"])
+        served_path = os.environ.get("PYTHONPATH", "")
         os.environ.clear()
         os.environ.update(request["env"])
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]  # as ipykernel_launcher does; the kernel puts the notebook's folder back
+        _python_path(served_path, os.environ.get("PYTHONPATH", ""))
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance(argv=request["argv"])
@@ -96,6 +194,17 @@ def _become_kernel(request: dict, factory: int) -> None:
             os._exit(code)
 
 
+def _python_path(served: str, wanted: str) -> None:
+    """``sys.path`` as a fresh interpreter started with ``PYTHONPATH=wanted`` would have it (the factory's was
+    ``served``): the request's entries first, in their order (a project copy's own ``src/`` before the installed one)."""
+    if served == wanted:
+        return
+    drop = {os.path.abspath(p) for p in served.split(os.pathsep) if p}
+    rest = [p for p in sys.path if os.path.abspath(p) not in drop]
+    front = list(dict.fromkeys(os.path.abspath(p) for p in wanted.split(os.pathsep) if p))
+    sys.path[:] = front + [p for p in rest if p not in front]
+
+
 def die_with_parent(parent: int) -> None:
     """Linux: SIGKILL this process when its parent ends, killed or not (a kernel with its factory, a build worker
     with the build): nothing of a build outlives it."""
@@ -107,98 +216,17 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-# --- the worker's side -------------------------------------------------------------------------------------------
+def _die_with(owner: int) -> None:
+    """A shared factory's kernel ends with the build worker that asked for it (``owner``: its pidfd), as a kernel of
+    a worker's own factory does; at once if that worker has already ended."""
+    if select.select([owner], [], [], 0)[0]:
+        os._exit(1)
 
+    def watch():
+        select.select([owner], [], [])
+        os.killpg(os.getpid(), signal.SIGKILL)  # with whatever the notebook started
 
-class Factory:
-    """The worker's handle on its factory process: ``fork(argv, env, cwd, log)`` returns a kernel's pid."""
-
-    def __init__(self, preload: tuple[str, ...], env: dict[str, str], cwd: Path):
-        self._lock = threading.Lock()  # the next kernel may boot in a background thread of the worker
-        # Run as a file, not as ``-m casebook.engine.zygote``: importing the casebook package here would hide every
-        # kernel's imports of it from the module log (the cache keys each run on the modules it imported).
-        run = f"from runpy import run_path; run_path({__file__!r}, run_name='__main__')"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", run, *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "MPLBACKEND": INLINE_BACKEND, **env}, cwd=str(cwd), start_new_session=True,
-        )
-        if json.loads(self.proc.stdout.readline() or b"{}").get("ready") is not True:
-            raise RuntimeError(f"the kernel factory did not start (exit code {self.proc.poll()})")
-
-    def fork(self, argv: list[str], env: dict[str, str], cwd: str, log: str) -> int:
-        with self._lock:
-            request = {"argv": argv, "env": env, "cwd": cwd, "log": log}
-            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-            self.proc.stdin.flush()
-            reply = self.proc.stdout.readline()
-        if not reply:
-            raise RuntimeError(f"the kernel factory died (exit code {self.proc.poll()})")
-        return int(json.loads(reply)["pid"])
-
-    def close(self) -> None:
-        try:
-            self.proc.stdin.close()  # the factory's loop ends
-            self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-
-
-class ForkedProcess:
-    """The part of ``subprocess.Popen`` that jupyter_client uses, for a kernel that is not this process's child.
-
-    Its end is observed through a pidfd (an event), not by polling a pid that could be reused.
-    """
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-        try:
-            self._fd: int | None = os.pidfd_open(pid)
-        except ProcessLookupError:
-            self._fd, self.returncode = None, -1
-
-    def wait(self, timeout: float | None = None) -> int:
-        if self.returncode is None:
-            ready, _, _ = select.select([self._fd], [], [], timeout)
-            if not ready:
-                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
-            os.close(self._fd)
-            self._fd, self.returncode = None, -1  # the factory reaped it: its status is not ours to read
-        return self.returncode
-
-    def poll(self) -> int | None:
-        try:
-            return self.wait(0)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            signal.pidfd_send_signal(self._fd, signum)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-
-def provisioner(factory: Factory, km, log: Path):
-    """A jupyter_client provisioner for ``km`` that launches its kernel through ``factory``, its output to ``log``."""
-    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-    class ForkProvisioner(LocalProvisioner):
-        async def launch_kernel(self, cmd: list[str], **kwargs):
-            # cmd is the kernel spec's: [python, -m, ipykernel_launcher, -f, CONNECTION_FILE]
-            argv = cmd[cmd.index("-f"):]
-            self.cwd = kwargs.get("cwd") or os.getcwd()
-            self.process = ForkedProcess(factory.fork(argv, kwargs["env"], str(self.cwd), str(log)))
-            self.pid = self.pgid = self.process.pid  # it called setsid: its own group
-            return self.connection_info
-
-    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 if __name__ == "__main__":
