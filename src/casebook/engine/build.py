@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook import paths
-from casebook.engine import provenance, record
+from casebook.engine import protocol, provenance, record
 from casebook.engine.cache import Cache, stale_reason
 from casebook.engine.executor import Executor, KernelPoolExecutor
 from casebook.engine.hashing import sha256_json
@@ -214,8 +214,8 @@ class Build:
             return
         if workdir is not None:
             record.undo(workdir)
-            if (workdir / "executed.ipynb").is_file():
-                record.write_notebook(workdir / "executed.ipynb", kept)
+            if (workdir / protocol.EXECUTED).is_file():
+                record.write_notebook(workdir / protocol.EXECUTED, kept)
         message = record.failure_message(run, outcome)
         if kept.is_file():
             message += f"\n  executed notebook kept in {paths.relative(kept)}"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from casebook import paths
 from casebook.engine.forked import Factory, provisioner
-from casebook.engine.protocol import KERNEL_SERVER_ENV, STATE_DIRS, base_env, kernel_env
+from casebook.engine.protocol import EXECUTED, KERNEL_SERVER_ENV, NORMALIZED, STATE_DIRS, base_env, kernel_env
 from casebook.engine.zygote import die_with_parent
 
 KERNEL_NAME = "python3"
@@ -201,7 +201,7 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int) -> di
 
     km, workdir, sockets = _slot.take()
     (workdir / RUNNING).touch()
-    output = workdir / "executed.ipynb"
+    output = workdir / EXECUTED
     outcome = {"ok": True, "workdir": str(workdir)}
     started: list[int] = []  # index of each cell as it starts: where a dying kernel was
 
@@ -225,5 +225,19 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int) -> di
     finally:
         stop_kernel(km, workdir, sockets)
         _slot.start_soon()  # boots while the main process records this run
+    _normalize(output)
     outcome["seconds"] = time.monotonic() - start
     return outcome
+
+
+def _normalize(output: Path) -> None:
+    """The executed notebook's normalised bytes beside it (``record.NORMALIZED``), for the main process to write as
+    they are: this worker has nbformat loaded and its schema compiled (papermill wrote the notebook with them)."""
+    from casebook.engine.normalize import normalized_bytes
+
+    try:
+        data = normalized_bytes(output)
+    except Exception:  # noqa: BLE001 - no notebook, or an unreadable one: the main process reports it
+        return
+    (output.parent / f".{NORMALIZED}").write_bytes(data)
+    os.replace(output.parent / f".{NORMALIZED}", output.parent / NORMALIZED)  # whole or absent

@@ -52,6 +52,11 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def normalized_bytes(path) -> bytes:
+    """The executed notebook at ``path``, normalised, as the bytes to commit."""
+    return dumps(normalize(nbformat.read(path, as_version=4))).encode("utf-8")
+
+
 def dumps(nb: nbformat.NotebookNode) -> str:
     """JSON exactly as Jupyter saves it (indent 1, sorted keys, trailing newline), so saves do not churn."""
     text = nbformat.writes(nb, version=4)

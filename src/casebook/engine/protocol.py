@@ -43,6 +43,9 @@ KERNEL_SERVER_ENV = "CASEBOOK_KERNEL_SERVER"
 # The files of one kernel's folder.
 ARTEFACT_LOG, INPUT_LOG, MODULE_LOG, TEMP_LOG, BACKUP_DIR = (
     "artefacts.log", "inputs.log", "modules.log", "temporary.log", "backup")
+# And what its worker leaves there: the executed notebook, and its normalised bytes (the main process writes them as
+# they are: reading and validating a notebook again would cost it half a second of nbformat's imports).
+EXECUTED, NORMALIZED = "executed.ipynb", "normalized.ipynb"
 
 # Fixed for every kernel so two builds (and two machines) write the same bytes.
 FIXED_ENV = {"SOURCE_DATE_EPOCH": "0", "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}

@@ -14,12 +14,16 @@ from casebook.engine.manifest import DEFAULT_SET, Run
 
 
 def write_notebook(src: Path, target: Path) -> str:
-    """Normalise an executed notebook and write it atomically; return its sha256."""
-    import nbformat
+    """Write an executed notebook, normalised, atomically; return its sha256. The worker that executed it has
+    normally written its normalised bytes beside it already (it has nbformat loaded; this process would pay half a
+    second of imports and schema compiling to read and validate it again): they are used as they are."""
+    ready = src.with_name(protocol.NORMALIZED)
+    if ready.is_file():
+        data = ready.read_bytes()
+    else:
+        from casebook.engine.normalize import normalized_bytes
 
-    from casebook.engine.normalize import dumps, normalize
-
-    data = dumps(normalize(nbformat.read(src, as_version=4))).encode("utf-8")
+        data = normalized_bytes(src)
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return sha256_file(target)
@@ -40,7 +44,7 @@ def finished(run: Run, key: dict[str, str], effective: dict, workdir: Path) -> d
     ``inputs`` are the files it read (with their sha256), ``looked`` whether each file it looked for or tried to read
     existed (one appearing or going re-executes it), ``scoped`` the inputs of each artefact it wrote inside a scope
     (see :func:`protocol.scoped`)."""
-    nb_sha = write_notebook(workdir / "executed.ipynb", paths.resolve(run.output))
+    nb_sha = write_notebook(workdir / protocol.EXECUTED, paths.resolve(run.output))
     written = protocol.read_scoped(workdir / protocol.ARTEFACT_LOG)
     artefacts = _present(_hashes(sorted({rel for _, rel in written})))
     artefacts[run.output] = nb_sha
