@@ -21,7 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, MAIN, clone_built, foreign_changes, foreign_provenance, git_baseline, git_changed, tree_hashes
+from helpers import (
+    FIXTURES,
+    MAIN,
+    clone_built,
+    foreign_changes,
+    foreign_provenance,
+    git_baseline,
+    git_changed,
+    run_casebook,
+    tree_hashes,
+)
 
 THIRD = FIXTURES / "third-report"
 COPIED = ("src", "data", "notebooks", "figures", "tables", "manuscripts", "provenance.json", "pyproject.toml", "requirements.lock")
@@ -57,14 +67,8 @@ def _add_third_report(root: Path) -> list[str]:
 
 
 def _casebook(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CASEBOOK_ROOT": str(root), "PYTHONPATH": str(root / "src")}
-    for name in ("MPLCONFIGDIR", "IPYTHONDIR"):
-        env[name] = str(root / "build" / ".config" / name.lower())
-    proc = subprocess.run(
-        [sys.executable, "-m", "casebook", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
-    )
-    assert proc.returncode == 0, f"casebook {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc
+    """``casebook ARGS`` in the copy, its own code first on the path (``helpers.run_casebook``)."""
+    return run_casebook(root, *args)
 
 
 @pytest.fixture(scope="module")
