@@ -89,7 +89,8 @@ def test_forked_kernels_write_what_fresh_kernels_write(fixture_project: Path, tm
     shutil.copytree(fixture_project, fresh)
     before = helpers.shared_kernels() and len(helpers._server.served())
     run_build(fixture_project, "--kernels", "fork")
-    assert [line.split()[0] for line in helpers._server.served()[before:]] == ["accepted"], "the shared factory was not used"
+    assert [line.split()[0] for line in helpers._server.served()[before:]][:2] == ["accepted", "forked"], (
+        "the shared factory was not used")
     run_build(own, "--kernels", "fork", shared=False)
     run_build(fresh, "--kernels", "fresh")
     forked, started = _outputs(fixture_project), _outputs(fresh)
@@ -148,4 +149,20 @@ def test_a_kernel_of_the_shared_factory_ends_with_its_worker(state_dirs: Path):
         os.close(kernel)
     finally:
         worker.kill()
+        server.close()
+
+
+def test_no_kernel_is_booted_after_the_last_run(fixture_project: Path):
+    """A worker boots its next kernel while the build records a run, except after the last run it will get: two
+    runs one after the other (the second comes ``after`` the first) on one worker fork exactly two kernels."""
+    env = protocol.base_env(fixture_project, fixture_project / "build")
+    server = KernelServer((), env, fixture_project)
+    try:
+        build = subprocess.run([sys.executable, "-m", "casebook", "build", "--jobs", "1"], cwd=fixture_project,
+                               env={**os.environ, "CASEBOOK_ROOT": str(fixture_project),
+                                    protocol.KERNEL_SERVER_ENV: server.path}, capture_output=True, text=True)
+        assert build.returncode == 0, build.stdout + build.stderr
+        assert "executed 2," in build.stdout, build.stdout
+        assert [line.split()[0] for line in server.served()] == ["accepted", "forked", "forked"], server.served()
+    finally:
         server.close()

@@ -119,7 +119,7 @@ class Build:
         schedule = Schedule(runs)
         todo, submitted, recorded = self._release(schedule, plans, runs), 0, 0
         while todo:
-            self._submit(todo, len(runs))
+            self._submit(todo, len(runs), schedule)
             submitted += len(todo)
             todo, recorded = self._collect(schedule, plans, runs, submitted, recorded)
 
@@ -183,7 +183,7 @@ class Build:
         self.result.skipped.append(run.label)
         return None
 
-    def _submit(self, todo: list[Plan], n_runs: int) -> None:
+    def _submit(self, todo: list[Plan], n_runs: int, schedule: Schedule) -> None:
         if self.executor is None:
             if os.environ.get(NO_KERNELS_ENV):
                 raise BuildError(f"{NO_KERNELS_ENV} is set (make check): this would execute {todo[0].run.label}")
@@ -191,8 +191,10 @@ class Build:
             jobs = max(1, min(self.jobs or os.cpu_count() or 1, n_runs))
             self.executor = self.make_executor(jobs, _scratch(), self.manifest.preload, self.kernels)
         self.echo(f"executing {len(todo)} notebook run(s) with {max(1, min(self.executor.jobs, len(todo)))} job(s)")
-        for p in todo:
-            self.executor.submit(p, p.run.notebook, p.injected, p.parameters_index)
+        # Nothing waits to be released after these: the last run each worker takes needs no kernel booted after it.
+        final = len(todo) - self.executor.jobs if not schedule.waiting else len(todo)
+        for i, p in enumerate(todo):
+            self.executor.submit(p, p.run.notebook, p.injected, p.parameters_index, last=i >= final)
 
     def _record(self, p: Plan, outcome: dict, count: str) -> None:
         run = p.run

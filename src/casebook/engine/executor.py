@@ -21,7 +21,8 @@ class Executor(abc.ABC):
     """Runs notebooks; ``results`` yields (token, outcome) as each finishes."""
 
     @abc.abstractmethod
-    def submit(self, token, notebook: str, parameters: dict, parameters_index: int) -> None: ...
+    def submit(self, token, notebook: str, parameters: dict, parameters_index: int, last: bool = False) -> None:
+        """Run a notebook; ``last``: no run will follow it (nothing needs to be made ready after it)."""
 
     @abc.abstractmethod
     def results(self) -> Iterator[tuple[object, dict]]: ...
@@ -50,10 +51,10 @@ class KernelPoolExecutor(Executor):
         self._pending: dict[Future, object] = {}
         self._killed = False
 
-    def submit(self, token, notebook: str, parameters: dict, parameters_index: int) -> None:
+    def submit(self, token, notebook: str, parameters: dict, parameters_index: int, last: bool = False) -> None:
         from casebook.engine.kernels import execute
 
-        self._pending[self._pool.submit(execute, notebook, parameters, parameters_index)] = token
+        self._pending[self._pool.submit(execute, notebook, parameters, parameters_index, not last)] = token
 
     def results(self) -> Iterator[tuple[object, dict]]:
         while self._pending:

@@ -108,7 +108,8 @@ class KernelServer:
         self.proc = _start(["--listen", self.path, *preload], env, cwd)
 
     def served(self) -> list[str]:
-        """Each connection so far: ``accepted`` or ``refused``, then the identity its worker asked for."""
+        """What it did so far, a line each: a connection ``accepted`` or ``refused`` (then the identity its worker
+        asked for), a kernel ``forked`` (then its pid)."""
         try:
             return Path(f"{self.path}.log").read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:

@@ -189,8 +189,9 @@ def worker_init(scratch: str, preload: tuple[str, ...], mode: str = "fork") -> N
     _slot.start()
 
 
-def execute(notebook: str, parameters: dict | None, parameters_index: int) -> dict:
-    """Execute one notebook with papermill in this worker's waiting kernel (runs in a worker process).
+def execute(notebook: str, parameters: dict | None, parameters_index: int, ahead: bool = True) -> dict:
+    """Execute one notebook with papermill in this worker's waiting kernel (runs in a worker process), then boot the
+    next one unless ``ahead`` is false (no run is left for it: a kernel booted for nothing costs a quarter second).
 
     Returns ``{"ok": True, "workdir": ...}`` or a description of the failure; never raises for a notebook
     error. ``workdir`` holds the executed notebook and the logs of what the kernel read, imported and wrote.
@@ -224,7 +225,8 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int) -> di
                    "ename": type(exc).__name__, "evalue": str(exc)}
     finally:
         stop_kernel(km, workdir, sockets)
-        _slot.start_soon()  # boots while the main process records this run
+        if ahead:
+            _slot.start_soon()  # boots while the main process records this run
     _normalize(output)
     outcome["seconds"] = time.monotonic() - start
     return outcome

@@ -19,7 +19,7 @@ single-threaded and forks before a kernel opens any socket. It speaks one JSON o
   ``{"hello": IDENTITY}`` (what shapes a factory's imports: the interpreter, the preload, the variables of
   :data:`IDENTITY_ENV`) and is refused unless it matches; each kernel dies with the worker that asked for it (the
   factory opens the worker's pidfd when it connects); the factory exits when its own stdin closes. It appends each
-  connection's outcome to ``PATH.log`` (``accepted``/``refused`` and the identity asked for).
+  connection's outcome (``accepted``/``refused`` and the identity asked for) and each kernel it forks to ``PATH.log``.
 """
 
 from __future__ import annotations
@@ -138,8 +138,7 @@ def _serve_client(conn: socket.socket, clients: dict, served: dict, factory: int
             hello = request.get("hello", {})
             state[2] = ok = (hello.get("python"), hello.get("env")) == (served["python"], served["env"]) and set(
                 hello.get("preload", ())) <= set(served["preload"])
-            with open(f"{listener.getsockname()}.log", "a", encoding="utf-8") as log:  # before the reply: for the tests
-                log.write(f"{'accepted' if ok else 'refused'} {json.dumps(hello, sort_keys=True)}\n")
+            _log(listener, f"{'accepted' if ok else 'refused'} {json.dumps(hello, sort_keys=True)}")
             conn.sendall(json.dumps({"ok": ok, "served": served}).encode() + b"\n")
             continue
         pid = os.fork()
@@ -150,7 +149,14 @@ def _serve_client(conn: socket.socket, clients: dict, served: dict, factory: int
                     other.close()
                     os.close(fd)
             _become_kernel(request, factory, owner=state[1])  # never returns
+        _log(listener, f"forked {pid}")
         conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+def _log(listener: socket.socket, line: str) -> None:
+    """What a shared factory did (``PATH.log``), written before it replies: for the tests."""
+    with open(f"{listener.getsockname()}.log", "a", encoding="utf-8") as log:
+        log.write(line + "\n")
 
 
 def _become_kernel(request: dict, factory: int, owner: int | None = None) -> None:
