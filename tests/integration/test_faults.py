@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import clone_built, run_build
+from helpers import clone_built, run_build, shared_kernels
 
 pytestmark = pytest.mark.slow
 
@@ -102,15 +102,16 @@ _AS_FROM_A_TERMINAL = [sys.executable, "-c", "import os, signal, sys; signal.sig
                        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"]
 
 
-def test_sigint_during_parallel_build(fixture_project: Path):
+@pytest.mark.parametrize("factory", ["own", "shared"])
+def test_sigint_during_parallel_build(fixture_project: Path, factory: str):
     """Ctrl-C while a notebook sleeps for an hour: only the interrupt can end the build, which then exits at once
-    with no partial artefact and no kernel left behind (the communicate timeout guards against a hang; it is not
-    a speed target)."""
+    with no partial artefact and no kernel left behind, whether its kernels come from its workers' own factories or
+    from the test process's shared one (the communicate timeout guards against a hang; it is not a speed target)."""
     root = fixture_project
     run_build(root, "--manifest", str(_manifest(root, "fixture-jdm")))
     before = (root / "provenance.json").read_bytes()
     manifest = _manifest(root, "fixture-jdm", "fixture-slow", "fixture-sts")
-    env = {**os.environ, "CASEBOOK_ROOT": str(root)}
+    env = {**os.environ, "CASEBOOK_ROOT": str(root), **(shared_kernels() if factory == "shared" else {})}
     with busy_cores():
         proc = subprocess.Popen(
             [*_AS_FROM_A_TERMINAL, "-m", "casebook", "build", "--manifest", str(manifest), "--jobs", "2", "--force"],

@@ -115,7 +115,7 @@ def test_a_shared_factory_serves_only_workers_that_would_have_imported_the_same(
                 f.close()
     finally:
         server.close()
-    assert not Path(server.path).exists()
+    assert server.proc.returncode == 0, "closing its stdin did not end the shared factory's loop"
 
 
 _WORKER = """
@@ -138,17 +138,42 @@ def test_a_kernel_of_the_shared_factory_ends_with_its_worker(state_dirs: Path):
     server = KernelServer((), protocol.base_env(Path.cwd(), state_dirs), Path.cwd())
     worker = subprocess.Popen([sys.executable, "-c", _WORKER, server.path, str(state_dirs)], stdout=subprocess.PIPE,
                               text=True)
+    kernel = None
     try:
+        # events (the worker's line, the kernel's pidfd), each bounded only against a hang
+        assert select.select([worker.stdout], [], [], 300)[0], "the worker never reported its kernel"
         kernel = os.pidfd_open(int(worker.stdout.readline()))
-        assert server.served()[0].startswith("accepted")
+        assert [line.split()[0] for line in server.served()] == ["accepted", "forked"]
         assert not select.select([kernel], [], [], 0)[0], "the kernel ended before its worker"
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-        # an event (the kernel's pidfd), with a bound only against a hang
         assert select.select([kernel], [], [], 120)[0], "the kernel outlived its worker"
-        os.close(kernel)
     finally:
+        if kernel is not None:
+            os.close(kernel)
         worker.kill()
+        server.close()
+
+
+def test_a_worker_killed_mid_request_costs_the_shared_factory_nothing(state_dirs: Path):
+    """A worker that dies with a request unread (the factory's read then fails) or sends a garbled line is dropped;
+    the factory goes on serving the next worker."""
+    import socket
+
+    env = protocol.base_env(Path.cwd(), state_dirs)
+    server = KernelServer((), env, Path.cwd())
+    try:
+        rude = Factory.shared(server.path, (), env)
+        rude._out.write(b"not json\n")
+        rude._out.flush()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as gone:
+            gone.connect(server.path)
+            gone.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            gone.sendall(b'{"hello": {}}\n{"argv": []}\n' * 100)  # closed below with all of it unread: a reset
+        rude.close()
+        assert Factory.shared(server.path, (), env) is not None, "the factory no longer serves"
+        assert server.proc.poll() is None
+    finally:
         server.close()
 
 

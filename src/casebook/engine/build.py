@@ -191,7 +191,8 @@ class Build:
             jobs = max(1, min(self.jobs or os.cpu_count() or 1, n_runs))
             self.executor = self.make_executor(jobs, _scratch(), self.manifest.preload, self.kernels)
         self.echo(f"executing {len(todo)} notebook run(s) with {max(1, min(self.executor.jobs, len(todo)))} job(s)")
-        # Nothing waits to be released after these: the last run each worker takes needs no kernel booted after it.
+        # Nothing waits to be released after these: the last runs submitted, one per worker, are likely each worker's
+        # last and need no kernel booted after them (a heuristic: a worker that takes another boots one then).
         final = len(todo) - self.executor.jobs if not schedule.waiting else len(todo)
         for i, p in enumerate(todo):
             self.executor.submit(p, p.run.notebook, p.injected, p.parameters_index, last=i >= final)

@@ -22,7 +22,7 @@ class Executor(abc.ABC):
 
     @abc.abstractmethod
     def submit(self, token, notebook: str, parameters: dict, parameters_index: int, last: bool = False) -> None:
-        """Run a notebook; ``last``: no run will follow it (nothing needs to be made ready after it)."""
+        """Run a notebook; ``last``: probably no run will follow it on its worker (nothing need be made ready)."""
 
     @abc.abstractmethod
     def results(self) -> Iterator[tuple[object, dict]]: ...

@@ -50,8 +50,8 @@ class Factory:
 
     @classmethod
     def shared(cls, path: str, preload: tuple[str, ...], env: dict[str, str]) -> Factory | None:
-        """The shared factory listening at ``path``, or None if there is none or it imported otherwise than this
-        worker's own factory would (another interpreter, preload or environment: :func:`zygote.identity`)."""
+        """The shared factory listening at ``path``, or None if there is none, or if it runs another interpreter or
+        factory code or another environment, or did not preload all of ``preload`` (:func:`zygote.identity`)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(path)
@@ -86,7 +86,8 @@ class Factory:
 
     def close(self) -> None:
         if self._sock is not None:
-            self._sock.close()  # the shared factory forgets this worker; its kernels end with it
+            self._out.close()  # the stream holds the socket too
+            self._sock.close()  # the shared factory forgets this worker (its kernels end with the worker's process)
             return
         try:
             self.proc.stdin.close()  # the factory's loop ends
@@ -98,9 +99,9 @@ class Factory:
 class KernelServer:
     """A kernel factory shared by every build started while it runs, with ``CASEBOOK_KERNEL_SERVER`` set to
     :attr:`path` in its environment (:data:`casebook.engine.protocol.KERNEL_SERVER_ENV`): their workers fork their
-    kernels from it instead of each starting a factory and importing ``preload`` again. Builds whose workers would
-    have imported otherwise (:func:`zygote.identity`) start their own. It ends with :meth:`close` or with the process
-    that started it."""
+    kernels from it instead of each starting a factory and importing ``preload`` again. A build whose workers run
+    another interpreter or environment, or need a module it did not preload (:func:`zygote.identity`), starts its
+    own factories. It ends with :meth:`close` or with the process that started it."""
 
     def __init__(self, preload: tuple[str, ...], env: dict[str, str], cwd: Path):
         self._folder = tempfile.mkdtemp(prefix="casebook-ks")  # a UNIX socket's path must stay under 108 bytes

@@ -191,7 +191,8 @@ def worker_init(scratch: str, preload: tuple[str, ...], mode: str = "fork") -> N
 
 def execute(notebook: str, parameters: dict | None, parameters_index: int, ahead: bool = True) -> dict:
     """Execute one notebook with papermill in this worker's waiting kernel (runs in a worker process), then boot the
-    next one unless ``ahead`` is false (no run is left for it: a kernel booted for nothing costs a quarter second).
+    next one unless ``ahead`` is false (likely no run left for it: a kernel booted for nothing costs a quarter
+    second; if one comes after all, it boots its kernel then).
 
     Returns ``{"ok": True, "workdir": ...}`` or a description of the failure; never raises for a notebook
     error. ``workdir`` holds the executed notebook and the logs of what the kernel read, imported and wrote.
@@ -233,13 +234,12 @@ def execute(notebook: str, parameters: dict | None, parameters_index: int, ahead
 
 
 def _normalize(output: Path) -> None:
-    """The executed notebook's normalised bytes beside it (``record.NORMALIZED``), for the main process to write as
+    """The executed notebook's normalised bytes beside it (``protocol.NORMALIZED``), for the main process to write as
     they are: this worker has nbformat loaded and its schema compiled (papermill wrote the notebook with them)."""
     from casebook.engine.normalize import normalized_bytes
 
     try:
-        data = normalized_bytes(output)
-    except Exception:  # noqa: BLE001 - no notebook, or an unreadable one: the main process reports it
-        return
-    (output.parent / f".{NORMALIZED}").write_bytes(data)
-    os.replace(output.parent / f".{NORMALIZED}", output.parent / NORMALIZED)  # whole or absent
+        (output.parent / f".{NORMALIZED}").write_bytes(normalized_bytes(output))
+        os.replace(output.parent / f".{NORMALIZED}", output.parent / NORMALIZED)  # whole or absent
+    except Exception:  # noqa: BLE001 - no notebook, an unreadable one, a full disk: the main process normalises
+        pass          # (and reports) it itself; the run's outcome must reach the build whatever happens here

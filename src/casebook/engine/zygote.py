@@ -16,15 +16,21 @@ single-threaded and forks before a kernel opens any socket. It speaks one JSON o
   ended), and its kernels die with it;
 - ``--listen PATH``: a factory shared by every build whose workers connect to the UNIX socket at ``PATH`` (the
   test suite's builds: one factory per test process instead of one per build worker). A connection first sends
-  ``{"hello": IDENTITY}`` (what shapes a factory's imports: the interpreter, the preload, the variables of
-  :data:`IDENTITY_ENV`) and is refused unless it matches; each kernel dies with the worker that asked for it (the
-  factory opens the worker's pidfd when it connects); the factory exits when its own stdin closes. It appends each
-  connection's outcome (``accepted``/``refused`` and the identity asked for) and each kernel it forks to ``PATH.log``.
+  ``{"hello": IDENTITY}`` (:func:`identity`: the interpreter and this file, the preload, the environment that
+  shapes imports) and is refused unless its interpreter and environment are the factory's and its preload is among
+  the factory's. (So a worker may get a kernel with more modules already imported than its own factory's would
+  have: like a preloaded module's in any forked kernel, their import-time warnings never reach a notebook's output.)
+  Each kernel dies with the worker that asked for it (the factory opens the worker's pidfd when it connects); a
+  worker that misbehaves (killed mid-request, a garbled line, a failed fork) is dropped, never the factory, which
+  exits when its own stdin closes. It appends each connection's outcome (``accepted``/``refused`` and the identity
+  asked for) and each kernel it forks to ``PATH.log``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import select
@@ -36,15 +42,19 @@ import threading
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before anything imports Matplotlib
 # The environment a factory's imports can depend on (besides the interpreter and the preload list). PYTHONPATH is
-# not among them: a kernel puts its own request's path in front (:func:`_python_path`); the factory imports nothing
+# not among it: a kernel puts its own request's path in front (:func:`_python_path`); the factory imports nothing
 # that a project's ``src/`` holds.
-IDENTITY_ENV = ("PYTHONHOME", "PYTHONHASHSEED", "PYTHONSAFEPATH", "PYTHONNOUSERSITE", "PYTHONWARNINGS", "PYTHONUTF8",
-                "MPLCONFIGDIR", "MPLBACKEND", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+IDENTITY_ENV = ("MPLCONFIGDIR", "MPLBACKEND", "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "HOME",
+                "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # and every PYTHON* but PYTHONPATH
 
 
 def identity(preload, env) -> dict:
-    """What a factory started with ``env`` and ``preload`` imported, as a shared factory compares it."""
-    return {"python": sys.executable, "preload": sorted(preload), "env": {k: env.get(k) for k in IDENTITY_ENV}}
+    """What a factory started with ``env`` and ``preload`` imported, as a shared factory compares it: the
+    interpreter with this file's own code, the preload, and the environment its imports can depend on."""
+    names = sorted({*IDENTITY_ENV, *(k for k in env if k.startswith("PYTHON") and k != "PYTHONPATH")})
+    with open(__file__, "rb") as fh:
+        code = hashlib.sha256(fh.read()).hexdigest()
+    return {"python": [sys.executable, code], "preload": sorted(preload), "env": {k: env.get(k) for k in names}}
 
 
 # --- the factory process ---------------------------------------------------------------------------------------
@@ -86,11 +96,22 @@ def _serve_pipe() -> None:
     _ready()
     factory = os.getpid()
     for line in sys.stdin.buffer:
+        request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _become_kernel(json.loads(line), factory)  # never returns
+            _child(request, factory)
         sys.stdout.buffer.write(json.dumps({"pid": pid}).encode() + b"\n")
         sys.stdout.buffer.flush()
+
+
+def _child(request: dict, factory: int, owner: int | None = None, close: tuple = ()) -> None:
+    """The forked child: it becomes the kernel and never returns into the factory's loop, whatever happens."""
+    try:
+        for obj in close:  # the factory's other sockets and pidfds are not the kernel's
+            obj.close() if hasattr(obj, "close") else os.close(obj)
+        _become_kernel(request, factory, owner)
+    finally:
+        os._exit(1)
 
 
 def _peer_pidfd(conn: socket.socket) -> int:
@@ -103,7 +124,6 @@ def _serve_socket(path: str, served: dict) -> None:
     listener.bind(path)
     listener.listen(64)
     _ready()
-    factory = os.getpid()
     clients: dict[socket.socket, list] = {}  # connection -> [unread bytes, its worker's pidfd, identity checked]
     while True:
         readable, _, _ = select.select([sys.stdin, listener, *clients], [], [])
@@ -116,19 +136,25 @@ def _serve_socket(path: str, served: dict) -> None:
             except OSError:  # the worker is gone already
                 conn.close()
         for conn in [c for c in readable if c in clients]:
-            _serve_client(conn, clients, served, factory, listener)
+            try:
+                _serve_client(conn, clients, served, listener)
+            except (OSError, ValueError):  # a worker killed mid-request, a garbled line, a failed fork: that
+                _drop(conn, clients)      # worker is dropped (its kernels end with it), never the factory
     for leftover in (path, f"{path}.log"):
         if os.path.exists(leftover):
             os.unlink(leftover)
 
 
-def _serve_client(conn: socket.socket, clients: dict, served: dict, factory: int, listener: socket.socket) -> None:
+def _drop(conn: socket.socket, clients: dict) -> None:
+    os.close(clients.pop(conn)[1])
+    conn.close()
+
+
+def _serve_client(conn: socket.socket, clients: dict, served: dict, listener: socket.socket) -> None:
     state = clients[conn]
     data = conn.recv(65536)
     if not data:
-        os.close(state[1])
-        del clients[conn]
-        conn.close()
+        _drop(conn, clients)
         return
     state[0] += data
     while b"\n" in state[0]:
@@ -136,19 +162,18 @@ def _serve_client(conn: socket.socket, clients: dict, served: dict, factory: int
         request = json.loads(line)
         if not state[2]:
             hello = request.get("hello", {})
+            # Served: the same interpreter, factory code and environment, and a preload the factory's covers (its
+            # kernels may then have more modules imported than the worker's own factory would have imported).
             state[2] = ok = (hello.get("python"), hello.get("env")) == (served["python"], served["env"]) and set(
                 hello.get("preload", ())) <= set(served["preload"])
             _log(listener, f"{'accepted' if ok else 'refused'} {json.dumps(hello, sort_keys=True)}")
             conn.sendall(json.dumps({"ok": ok, "served": served}).encode() + b"\n")
             continue
+        factory = os.getpid()
         pid = os.fork()
         if pid == 0:
-            listener.close()
-            for other, (_, fd, _) in clients.items():
-                if other is not conn:
-                    other.close()
-                    os.close(fd)
-            _become_kernel(request, factory, owner=state[1])  # never returns
+            others = [x for c, (_, fd, _) in clients.items() if c is not conn for x in (c, fd)]
+            _child(request, factory, owner=state[1], close=(listener, conn, *others))
         _log(listener, f"forked {pid}")
         conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
@@ -175,13 +200,15 @@ def _become_kernel(request: dict, factory: int, owner: int | None = None) -> Non
         os.dup2(log, 2)
         os.close(log)
         os.close(null)
+        served_path = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         os.chdir(request["cwd"])
-        served_path = os.environ.get("PYTHONPATH", "")
         os.environ.clear()
         os.environ.update(request["env"])
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]  # as ipykernel_launcher does; the kernel puts the notebook's folder back
         _python_path(served_path, os.environ.get("PYTHONPATH", ""))
+        # what a fresh kernel's sys.argv is (``python -m ipykernel_launcher -f FILE``), not the factory's
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["argv"]]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance(argv=request["argv"])
@@ -200,13 +227,14 @@ def _become_kernel(request: dict, factory: int, owner: int | None = None) -> Non
             os._exit(code)
 
 
-def _python_path(served: str, wanted: str) -> None:
-    """``sys.path`` as a fresh interpreter started with ``PYTHONPATH=wanted`` would have it (the factory's was
-    ``served``): the request's entries first, in their order (a project copy's own ``src/`` before the installed one)."""
-    if served == wanted:
+def _python_path(served: list[str], wanted: str) -> None:
+    """``sys.path`` as a fresh interpreter started with ``PYTHONPATH=wanted`` would have it (the factory's entries
+    were ``served``, absolute): the request's entries first, in their order (a project copy's own ``src/`` before the
+    installed one)."""
+    front = list(dict.fromkeys(os.path.abspath(p) for p in wanted.split(os.pathsep) if p))
+    if front == served:
         return
-    drop = {os.path.abspath(p) for p in served.split(os.pathsep) if p}
-    rest = [p for p in sys.path if os.path.abspath(p) not in drop]
+    rest = [p for p in sys.path if os.path.abspath(p) not in set(served)]
     front = list(dict.fromkeys(os.path.abspath(p) for p in wanted.split(os.pathsep) if p))
     sys.path[:] = front + [p for p in rest if p not in front]
 
