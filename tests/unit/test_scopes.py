@@ -80,3 +80,25 @@ def test_one_reports_audit_alone_gives_its_verdicts_among_every_reports(report_i
     among = verdicts[verdicts["report"] == report_id].reset_index(drop=True)
     alone = corrigendum.claim_verdicts(report_id=report_id)
     assert alone.equals(among) or (alone.empty and among.empty)  # a report with no claims: no rows either way
+
+
+@pytest.mark.parametrize("step", ["create", "rename"])
+def test_an_interrupt_around_a_write_leaves_nothing_the_build_does_not_know_of(logs, monkeypatch, step):
+    """Ctrl-C reaches a kernel between any two bytecodes: right after its temporary file is created, or right after
+    the artefact takes its name. Either way the file is already in the run's logs, so the build undoes it."""
+    monkeypatch.setenv(protocol.TEMP_LOG_ENV, str(logs / protocol.TEMP_LOG))
+    real = {"create": io.os.open, "rename": io.os.replace}[step]
+
+    def then_interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io.os, "open" if step == "create" else "replace", then_interrupted)
+    target = logs / "out" / "table.csv"
+    with pytest.raises(KeyboardInterrupt):
+        io.write_text(target, "x\n")
+    monkeypatch.undo()
+    on_disk = {p.relative_to(logs).as_posix() for p in (logs / "out").iterdir()}
+    logged = {protocol.read_log(logs / protocol.TEMP_LOG)[0] if step == "create" else "",
+              *protocol.read_log(logs / protocol.ARTEFACT_LOG)}
+    assert on_disk and all(any(rel.endswith(f) for rel in logged) for f in on_disk), (on_disk, logged)

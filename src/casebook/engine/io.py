@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,20 +29,32 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise CasebookError(f"cannot write {relative(target)}: {relative(blocking)} is a file, not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp_path = _temporary(target)
     except OSError as exc:
         raise CasebookError(f"cannot write {relative(target)}: {exc.strerror}") from exc
-    os.close(fd)
-    tmp_path = Path(tmp)
-    _log(TEMP_LOG_ENV, tmp_path)
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         _backup(target)
+        # Logged before it appears: a kernel interrupted (or killed) between the two still has it in its log, so
+        # the build undoes it; logged but never written, undoing it deletes nothing (or restores its backup).
+        record_artefact(target)
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
-    record_artefact(target)
+
+
+def _temporary(target: Path) -> Path:
+    """A new empty file beside ``target`` (``.NAME.RANDOM.tmp``), its name logged before it exists: an interrupt
+    between the two cannot leave a temporary file the build does not know of."""
+    while True:
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        _log(TEMP_LOG_ENV, tmp)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return tmp
+        except FileExistsError:
+            continue
 
 
 def _backup(target: Path) -> None:
