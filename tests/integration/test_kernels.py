@@ -185,7 +185,8 @@ def test_no_kernel_is_booted_after_the_last_run(fixture_project: Path):
     try:
         build = subprocess.run([sys.executable, "-m", "casebook", "build", "--jobs", "1"], cwd=fixture_project,
                                env={**os.environ, "CASEBOOK_ROOT": str(fixture_project),
-                                    protocol.KERNEL_SERVER_ENV: server.path}, capture_output=True, text=True)
+                                    protocol.KERNEL_SERVER_ENV: server.path}, capture_output=True, text=True,
+                               timeout=600)  # a bound against a hang only
         assert build.returncode == 0, build.stdout + build.stderr
         assert "executed 2," in build.stdout, build.stdout
         assert [line.split()[0] for line in server.served()] == ["accepted", "forked", "forked"], server.served()
