@@ -66,18 +66,13 @@ def _add_third_report(root: Path) -> list[str]:
     return added
 
 
-def _casebook(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """``casebook ARGS`` in the copy, its own code first on the path (``helpers.run_casebook``)."""
-    return run_casebook(root, *args)
-
-
 @pytest.fixture(scope="module")
 def project(built_project, tmp_path_factory) -> Path:
     """The shared clean build, cloned, with the third report added: building it runs the new notebook and the
     index (which lists every notebook), nothing else."""
     root = clone_built(built_project, tmp_path_factory.mktemp("third") / "project")
     git_baseline(root)
-    _casebook(root, "html")  # the site before: the pages of the reports already there
+    run_casebook(root, "html")  # the site before: the pages of the reports already there
     (root.parent / "site-before.json").write_text(json.dumps(tree_hashes(root / "build" / "site", _existing())))
     _add_third_report(root)
     return root
@@ -95,11 +90,11 @@ PLACES = ("data/demo-case/", "src/casebook/reports/demo_case/", "notebooks/05-de
 @pytest.fixture(scope="module")
 def built(project) -> str:
     """The copy with the third report, built once (what the build printed)."""
-    return _casebook(project, "build", "--jobs", "2").stdout
+    return run_casebook(project, "build", "--jobs", "2").stdout
 
 
 def test_the_copy_runs_its_own_code(project):
-    probe = _casebook(project, "validate")
+    probe = run_casebook(project, "validate")
     assert "demo-case/lesions: 3 rows" in probe.stdout and "demo-case/patient: 1 rows" in probe.stdout
 
 
@@ -147,7 +142,7 @@ def test_no_provenance_line_or_site_page_of_another_report_changes(project, buil
     theirs = [p for p in before if any(f"/{rid}/" in p for rid in existing)]
     assert len(theirs) >= len(existing)  # every existing report's manuscripts are described
     assert foreign_provenance(before, after, existing) == []
-    _casebook(project, "html")
+    run_casebook(project, "html")
     site_before = json.loads((project.parent / "site-before.json").read_text())
     assert any(p.startswith("manuscripts/") for p in site_before)
     site_after = tree_hashes(project / "build" / "site", existing)
@@ -185,10 +180,10 @@ def test_build_and_site_pick_up_the_new_report(project, built):
     index = (project / "notebooks" / "00-index.ipynb").read_text(encoding="utf-8")
     assert "05-demo-case.ipynb" in index and "care-checklist-demo-case" in index
     assert (project / "tables" / "care-checklist-demo-case.csv").is_file()
-    _casebook(project, "html")
+    run_casebook(project, "html")
     site = project / "build" / "site"
     page = (site / "index.html").read_text(encoding="utf-8")
     assert "demo-case" in page and "05-demo-case" in page
     assert any("05-demo-case" in p.name for p in site.rglob("*.html"))
-    again = _casebook(project, "build", "--jobs", "2")
+    again = run_casebook(project, "build", "--jobs", "2")
     assert "demo-case" not in again.stdout.split("build:")[-1] or "executed 0" in again.stdout

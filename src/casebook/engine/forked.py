@@ -39,6 +39,15 @@ def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
     return proc
 
 
+def _end(proc: subprocess.Popen) -> None:
+    """End a factory process: its stdin closed, its loop ends (killed if it has not within 5 s)."""
+    try:
+        proc.stdin.close()
+        proc.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+
+
 class Factory:
     """A worker's handle on a kernel factory: ``fork(argv, env, cwd, log)`` returns a kernel's pid."""
 
@@ -89,11 +98,7 @@ class Factory:
             self._out.close()  # the stream holds the socket too
             self._sock.close()  # the shared factory forgets this worker (its kernels end with the worker's process)
             return
-        try:
-            self.proc.stdin.close()  # the factory's loop ends
-            self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
+        _end(self.proc)
 
 
 class KernelServer:
@@ -117,11 +122,7 @@ class KernelServer:
             return []
 
     def close(self) -> None:
-        try:
-            self.proc.stdin.close()
-            self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
+        _end(self.proc)
         shutil.rmtree(self._folder, ignore_errors=True)
 
 

@@ -238,8 +238,7 @@ def _normalize(output: Path) -> None:
     they are: this worker has nbformat loaded and its schema compiled (papermill wrote the notebook with them)."""
     from casebook.engine.normalize import normalized_bytes
 
-    try:
-        (output.parent / f".{NORMALIZED}").write_bytes(normalized_bytes(output))
-        os.replace(output.parent / f".{NORMALIZED}", output.parent / NORMALIZED)  # whole or absent
+    try:  # no need to write it atomically: a worker that dies here returns no outcome, so nothing reads it
+        (output.parent / NORMALIZED).write_bytes(normalized_bytes(output))
     except Exception:  # noqa: BLE001 - no notebook, an unreadable one, a full disk: the main process normalises
         pass          # (and reports) it itself; the run's outcome must reach the build whatever happens here
